@@ -1,0 +1,3 @@
+from .loading import LoadTextMasks
+
+__all__ = ['LoadTextMasks']

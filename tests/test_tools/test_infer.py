@@ -1,0 +1,26 @@
+"""tools/infer.py on a generated image with a trained checkpoint."""
+import json
+
+from .helpers import DEMO_CONFIG, run_tool
+
+
+def test_infer_saves_predictions(tiny_toy_data, tmp_path):
+    # A checkpoint is not needed to check the wiring: random weights are
+    # allowed by MMOCR's inferencer and give (possibly empty) predictions.
+    image = sorted((tiny_toy_data / 'imgs' / 'test').iterdir())[0]
+    proc = run_tool(['tools/infer.py', str(image), '--det', DEMO_CONFIG,
+                     '--out-dir', str(tmp_path), '--save_pred',
+                     '--device', 'cpu'])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    preds = list((tmp_path / 'preds').glob('*.json'))
+    assert len(preds) == 1
+    pred = json.loads(preds[0].read_text())
+    assert 'det_polygons' in pred and 'det_scores' in pred
+
+
+def test_infer_missing_input_is_a_clear_error(tmp_path):
+    proc = run_tool(['tools/infer.py', str(tmp_path / 'nope.jpg'), '--det',
+                     DEMO_CONFIG])
+    assert proc.returncode == 1
+    assert 'nope.jpg: input not found' in proc.stderr
+    assert 'Traceback' not in proc.stderr

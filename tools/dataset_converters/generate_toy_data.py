@@ -1,0 +1,212 @@
+# Copyright (c) mmtextknow contributors. All rights reserved.
+"""Generate the deterministic synthetic scene-text dataset (toy data).
+
+Example::
+
+    python tools/dataset_converters/generate_toy_data.py data/toy_scenetext \\
+        --num-train 96 --num-test 24 --img-size 256 --seed 0
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import shutil
+import sys
+import time
+from collections import Counter
+from typing import Dict, List, Optional
+
+from mmtextknow.datasets.generators import (SHAPES, SceneTextGeneratorConfig,
+                                            generate_dataset)
+
+#: What the generator writes under ``out_dir`` (removed by --overwrite).
+OUTPUT_DIRS = ('imgs', 'masks')
+OUTPUT_JSON_GLOB = 'textdet_*.json'
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line.
+
+    Args:
+        argv (list[str], optional): Arguments; defaults to ``sys.argv[1:]``.
+
+    Returns:
+        argparse.Namespace: The parsed arguments.
+    """
+    parser = argparse.ArgumentParser(
+        description='Generate a deterministic synthetic scene-text '
+        'detection dataset (images, pixel/polygon text masks and MMOCR '
+        'OCRDataset JSON files).')
+    parser.add_argument(
+        'out_dir',
+        nargs='?',
+        default='data/toy_scenetext',
+        help='output directory; default: %(default)s')
+    parser.add_argument(
+        '--num-train',
+        type=int,
+        default=96,
+        help='training images; default: %(default)s')
+    parser.add_argument(
+        '--num-test',
+        type=int,
+        default=24,
+        help='test images; default: %(default)s')
+    parser.add_argument(
+        '--img-size',
+        type=int,
+        nargs='+',
+        default=[256],
+        metavar='SIZE',
+        help='image size: W [H]; default: 256')
+    parser.add_argument(
+        '--seed', type=int, default=0, help='seed; default: %(default)s')
+    parser.add_argument(
+        '--words-per-image',
+        type=int,
+        nargs=2,
+        default=[1, 3],
+        metavar=('MIN', 'MAX'),
+        help='words tried per image; default: 1 3')
+    parser.add_argument(
+        '--shapes',
+        nargs='+',
+        default=None,
+        metavar='SHAPE=PROB',
+        help='relative probabilities of the word shapes, e.g. '
+        '"horizontal=0.4 rotated=0.3 curved=0.3" (missing shapes get 0); '
+        'default: 0.4 / 0.3 / 0.3')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='write into a non-empty OUT_DIR, first removing what this tool '
+        'writes there (imgs/, masks/, textdet_*.json)')
+    parser.add_argument(
+        '--no-progress', action='store_true', help='hide the progress bar')
+    return parser.parse_args(argv)
+
+
+def parse_shapes(items: List[str]) -> Dict[str, float]:
+    """Parse ``SHAPE=PROB`` items.
+
+    Args:
+        items (list[str]): Items such as ``['curved=1', 'rotated=0.5']``.
+
+    Returns:
+        dict[str, float]: Shape probabilities.
+
+    Raises:
+        ValueError: On a malformed item or an unknown shape.
+    """
+    probs = {}
+    for item in items:
+        name, sep, value = item.partition('=')
+        if not sep or name not in SHAPES:
+            raise ValueError(f'--shapes: expected SHAPE=PROB with SHAPE in '
+                             f'{list(SHAPES)}, got {item!r}')
+        try:
+            probs[name] = float(value)
+        except ValueError:
+            raise ValueError(
+                f'--shapes: {item!r} has no number after "="') from None
+    return probs
+
+
+def build_config(args: argparse.Namespace) -> SceneTextGeneratorConfig:
+    """The generator options from the parsed arguments.
+
+    Raises:
+        ValueError: On invalid options.
+    """
+    if len(args.img_size) not in (1, 2):
+        raise ValueError('--img-size takes W or W H')
+    img_size = tuple(args.img_size * (3 - len(args.img_size)))[:2]
+    kwargs = dict(
+        img_size=img_size,
+        words_per_image=tuple(args.words_per_image),
+        seed=args.seed)
+    if args.shapes is not None:
+        kwargs['shape_probs'] = parse_shapes(args.shapes)
+    return SceneTextGeneratorConfig(**kwargs)
+
+
+def prepare_out_dir(out_dir: str, overwrite: bool) -> None:
+    """Create ``out_dir``, refusing a non-empty one unless ``overwrite``.
+
+    With ``overwrite``, only what this tool writes is removed.
+
+    Raises:
+        FileExistsError: If ``out_dir`` is a file, or is a non-empty
+            directory and ``overwrite`` is False.
+    """
+    if osp.exists(out_dir) and not osp.isdir(out_dir):
+        raise FileExistsError(f'{out_dir} exists and is not a directory')
+    if osp.isdir(out_dir) and os.listdir(out_dir):
+        if not overwrite:
+            raise FileExistsError(
+                f'{out_dir} is not empty; pass --overwrite to replace the '
+                'generated files in it')
+        for name in OUTPUT_DIRS:
+            path = osp.join(out_dir, name)
+            if osp.isdir(path) and not osp.islink(path):
+                shutil.rmtree(path)
+            elif osp.lexists(path):
+                os.remove(path)
+        for path in glob.glob(osp.join(out_dir, OUTPUT_JSON_GLOB)):
+            os.remove(path)
+    os.makedirs(out_dir, exist_ok=True)
+
+
+def summarize(json_paths: Dict[str, str], out_dir: str,
+              seconds: float) -> str:
+    """A summary of the written dataset.
+
+    Args:
+        json_paths (dict[str, str]): ``split -> annotation JSON``.
+        out_dir (str): Dataset root.
+        seconds (float): Generation time.
+
+    Returns:
+        str: Multi-line summary.
+    """
+    lines = [f'generated in {seconds:.1f} s under {out_dir}']
+    for split, path in json_paths.items():
+        with open(path, encoding='utf-8') as f:
+            data_list = json.load(f)['data_list']
+        shapes = Counter(ins['shape'] for item in data_list
+                         for ins in item['instances'])
+        per_shape = ', '.join(f'{s}={shapes.get(s, 0)}' for s in SHAPES)
+        lines.append(f'  {split}: {len(data_list)} images, '
+                     f'{sum(shapes.values())} words ({per_shape}) -> {path}')
+    return '\n'.join(lines)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Generate the dataset and print a summary.
+
+    Args:
+        argv (list[str], optional): Arguments; defaults to ``sys.argv[1:]``.
+
+    Returns:
+        int: The exit code, 0 on success and 1 on error.
+    """
+    args = parse_args(argv)
+    try:
+        cfg = build_config(args)
+        num_images = dict(train=args.num_train, test=args.num_test)
+        if min(num_images.values()) < 0:
+            raise ValueError('--num-train and --num-test must be >= 0')
+        prepare_out_dir(args.out_dir, args.overwrite)
+        start = time.perf_counter()
+        json_paths = generate_dataset(
+            args.out_dir, num_images, cfg, progress=not args.no_progress)
+    except (ValueError, FileExistsError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    print(summarize(json_paths, args.out_dir, time.perf_counter() - start))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

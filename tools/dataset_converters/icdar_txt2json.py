@@ -1,0 +1,92 @@
+# Copyright (c) mmtextknow contributors. All rights reserved.
+"""Convert ICDAR-2015-style ``.txt`` ground truth to MMOCR OCRDataset JSON.
+
+Example::
+
+    python tools/dataset_converters/icdar_txt2json.py \\
+        data/icdar2015/imgs/train data/icdar2015/annotations/train \\
+        data/icdar2015/textdet_train.json --img-root data/icdar2015
+"""
+import argparse
+import sys
+
+from mmtextknow.datasets.converters import BAD_INPUT_RULES, convert_icdar_txt
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parse the command line.
+
+    Args:
+        argv (list[str], optional): Arguments; defaults to ``sys.argv[1:]``.
+
+    Returns:
+        argparse.Namespace: The parsed arguments.
+    """
+    parser = argparse.ArgumentParser(
+        description='Convert ICDAR-2015-style ground truth '
+        '(x1,y1,...,x4,y4,transcript per line) to an MMOCR 1.x '
+        'OCRDataset (TextDetDataset) JSON file.',
+        epilog=BAD_INPUT_RULES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('img_dir', help='directory of the images')
+    parser.add_argument('gt_dir', help='directory of the gt .txt files')
+    parser.add_argument('out_json', help='output JSON file')
+    parser.add_argument(
+        '--gt-name-fmt',
+        default='gt_{stem}.txt',
+        help='gt file name of an image, with {stem} (image name without '
+        'extension) and/or {name} (image file name); default: %(default)s')
+    parser.add_argument(
+        '--img-root',
+        default=None,
+        help='img_path is written relative to this directory (the '
+        'data_root of the dataset config); default: the directory of '
+        'OUT_JSON')
+    parser.add_argument(
+        '--strict',
+        action='store_true',
+        help='fail on a missing/corrupt image or a missing gt file instead '
+        'of skipping it')
+    parser.add_argument(
+        '--skip-invalid',
+        action='store_true',
+        help='skip and count malformed gt lines instead of failing')
+    parser.add_argument(
+        '--num-points',
+        type=int,
+        default=4,
+        help='polygon points per gt line; default: %(default)s')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    """Run the conversion and print its report.
+
+    Args:
+        argv (list[str], optional): Arguments; defaults to ``sys.argv[1:]``.
+
+    Returns:
+        int: The exit code, 0 on success and 1 on error.
+    """
+    args = parse_args(argv)
+    try:
+        report = convert_icdar_txt(
+            args.img_dir,
+            args.gt_dir,
+            args.out_json,
+            gt_name_fmt=args.gt_name_fmt,
+            img_root=args.img_root,
+            strict=args.strict,
+            skip_invalid=args.skip_invalid,
+            num_points=args.num_points)
+    except (ValueError, FileNotFoundError) as e:
+        message = ' '.join(str(e).split())  # keep it on one line
+        print(f'error: {message}', file=sys.stderr)
+        return 1
+    print(report.summary())
+    print(f'written: {report.out_json}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The main job on bundled data: generate it, then train and evaluate each
+method through ``tools/train.py`` and ``tools/test.py``, and print the metrics
+and where the outputs went.
+
+Run it through ``bash tools/run_demo.sh`` (which sets up the environment
+first), or directly in a set-up environment::
+
+    python tools/demo.py [--only dbnet] [--work-dir work_dirs/demo]
+"""
+import argparse
+import json
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_ROOT = 'data/toy_scenetext'
+
+
+@dataclass(frozen=True)
+class DemoJob:
+    """One method of the demo: a config trained, then tested."""
+    name: str
+    config: str
+    description: str
+
+
+DEMO_JOBS: List[DemoJob] = [
+    DemoJob('dbnet', 'configs/textdet/dbnet/dbnet_resnet18_fpnc_8e_toy.py',
+            "MMOCR's DBNet (ResNet-18), text detection"),
+]
+
+METRIC_PATTERN = re.compile(r'([\w-]+/[\w-]+): (-?[0-9.]+)')
+
+
+def run(args: List[str], log_file: Path) -> str:
+    """Run ``python ARGS`` in the repository; tee its output into a file."""
+    print(f'$ python {" ".join(args)}', flush=True)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, 'w', encoding='utf-8') as log:
+        proc = subprocess.Popen([sys.executable] + args, cwd=REPO_ROOT,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        lines = []
+        for line in proc.stdout:
+            log.write(line)
+            lines.append(line)
+            if 'Epoch(' in line or 'error' in line.lower():
+                print('  ' + line.rstrip()[-160:], flush=True)
+        if proc.wait() != 0:
+            sys.exit(f'demo: step failed (exit {proc.returncode}); '
+                     f'full log: {log_file}\n' + ''.join(lines[-20:]))
+    return ''.join(lines)
+
+
+def test_metrics(output: str) -> Dict[str, float]:
+    """The metrics of the last ``Epoch(test)`` line of a test run."""
+    lines = [ln for ln in output.splitlines() if 'Epoch(test)' in ln]
+    if not lines:
+        return {}
+    return {k: float(v) for k, v in METRIC_PATTERN.findall(lines[-1])}
+
+
+def last_checkpoint(work_dir: Path) -> Path:
+    return Path((work_dir / 'last_checkpoint').read_text().strip())
+
+
+def run_job(job: DemoJob, work_root: Path) -> dict:
+    work_dir = work_root / job.name
+    print(f'\n=== {job.name}: {job.description} ===', flush=True)
+    start = time.time()
+    run(['tools/train.py', job.config, '--work-dir', str(work_dir)],
+        work_dir / 'train.log')
+    train_s = time.time() - start
+    checkpoint = last_checkpoint(work_dir)
+    output = run(['tools/test.py', job.config, str(checkpoint),
+                  '--work-dir', str(work_dir / 'test')],
+                 work_dir / 'test.log')
+    return dict(name=job.name, config=job.config,
+                checkpoint=str(checkpoint), work_dir=str(work_dir),
+                train_seconds=round(train_s, 1),
+                metrics=test_metrics(output))
+
+
+def print_summary(results: List[dict], summary_file: Path) -> None:
+    print('\n=== demo summary (held-out generated test images) ===')
+    for res in results:
+        metrics = '  '.join(f'{k}={v:.4f}' for k, v in res['metrics'].items())
+        print(f"{res['name']:<8} {metrics}  (trained {res['train_seconds']}s)")
+        print(f"         checkpoint: {res['checkpoint']}")
+        print(f"         logs:       {res['work_dir']}/train.log, "
+              f"{res['work_dir']}/test.log")
+    summary_file.write_text(json.dumps(results, indent=2))
+    print(f'summary written to {summary_file}')
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--work-dir', default='work_dirs/demo',
+                        help='Where checkpoints, logs and the summary go.')
+    parser.add_argument('--only', nargs='+',
+                        choices=[job.name for job in DEMO_JOBS],
+                        help='Run only these methods.')
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = parse_args()
+    work_root = (REPO_ROOT / args.work_dir).resolve()
+    print('=== generating the bundled scene-text data ===', flush=True)
+    run(['tools/dataset_converters/generate_toy_data.py', DATA_ROOT,
+         '--overwrite'], work_root / 'generate.log')
+    jobs = [j for j in DEMO_JOBS if not args.only or j.name in args.only]
+    results = [run_job(job, work_root) for job in jobs]
+    print_summary(results, work_root / 'summary.json')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,74 @@
+"""Run inference on images: MMOCR's ``tools/infer.py`` with mmtextknow.
+
+Same arguments as MMOCR's; ``--det``/``--rec``/``--kie`` take config files
+(ours or MMOCR's) and ``--*-weights`` local checkpoints. Example::
+
+    python tools/infer.py demo.jpg --det configs/textdet/dbnet/CONFIG.py \
+        --det-weights work_dirs/.../epoch_N.pth --out-dir results \
+        --save_pred --save_vis --print-result
+"""
+import os.path as osp
+from argparse import ArgumentParser
+from typing import Dict, Tuple
+
+from mmocr.apis import MMOCRInferencer
+
+import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
+from mmtextknow.utils import run_cli
+
+MODEL_KINDS = {'det': 'text detection', 'rec': 'text recognition',
+               'kie': 'key information extraction'}
+
+
+def parse_args() -> Tuple[Dict, Dict]:
+    parser = ArgumentParser(description='Inference with MMOCR-style models')
+    parser.add_argument('inputs', type=str,
+                        help='Input image file or folder path.')
+    parser.add_argument('--out-dir', type=str, default='results/',
+                        help='Output directory of results.')
+    for kind, name in MODEL_KINDS.items():
+        parser.add_argument(
+            f'--{kind}', type=str, default=None,
+            help=f'{name} model: a config file or an MMOCR model name.')
+        parser.add_argument(
+            f'--{kind}-weights', type=str, default=None,
+            help=f'Checkpoint file of the {name} model.')
+    parser.add_argument('--device', type=str, default=None,
+                        help='Device used for inference (default: auto).')
+    parser.add_argument('--batch-size', type=int, default=1,
+                        help='Inference batch size.')
+    parser.add_argument('--show', action='store_true',
+                        help='Display the image in a popup window.')
+    parser.add_argument('--print-result', action='store_true',
+                        help='Whether to print the results.')
+    parser.add_argument('--save_pred', '--save-pred', action='store_true',
+                        help='Save the inference results to out_dir.')
+    parser.add_argument('--save_vis', '--save-vis', action='store_true',
+                        help='Save the visualization results to out_dir.')
+    call_args = vars(parser.parse_args())
+    init_args = {
+        key: call_args.pop(key)
+        for key in ('det', 'det_weights', 'rec', 'rec_weights', 'kie',
+                    'kie_weights', 'device')
+    }
+    return init_args, call_args
+
+
+def check_paths(init_args: Dict, call_args: Dict) -> None:
+    """Fail early, naming the path, when an input or checkpoint is missing."""
+    if not osp.exists(call_args['inputs']):
+        raise FileNotFoundError(f'{call_args["inputs"]}: input not found')
+    for kind in MODEL_KINDS:
+        weights = init_args[f'{kind}_weights']
+        if weights and '://' not in weights and not osp.isfile(weights):
+            raise FileNotFoundError(f'{weights}: checkpoint not found')
+
+
+def main() -> None:
+    init_args, call_args = parse_args()
+    check_paths(init_args, call_args)
+    MMOCRInferencer(**init_args)(**call_args)
+
+
+if __name__ == '__main__':
+    run_cli(main)
