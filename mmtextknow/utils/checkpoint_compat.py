@@ -23,6 +23,10 @@ from mmengine.logging import HistoryBuffer
 
 SafeGlobal = Union[Callable, Tuple[Callable, str]]
 
+#: HistoryBuffer's built-in statistics methods. ``_statistics_methods`` is
+#: filled only once a HistoryBuffer has been created, so they are named here.
+DEFAULT_STATISTICS = ('min', 'max', 'current', 'mean')
+
 
 def history_buffer_getattr(obj: Any, name: str) -> Any:
     """A ``getattr`` restricted to HistoryBuffer's statistics methods.
@@ -40,13 +44,16 @@ def history_buffer_getattr(obj: Any, name: str) -> Any:
     Raises:
         pickle.UnpicklingError: For any other object or attribute.
     """
-    allowed = HistoryBuffer._statistics_methods
-    if obj is HistoryBuffer and isinstance(name, str) and name in allowed:
-        return allowed[name]
+    if obj is HistoryBuffer and isinstance(name, str):
+        if name in DEFAULT_STATISTICS:
+            return getattr(HistoryBuffer, name)
+        if name in HistoryBuffer._statistics_methods:
+            return HistoryBuffer._statistics_methods[name]
+    allowed = sorted(
+        set(DEFAULT_STATISTICS) | set(HistoryBuffer._statistics_methods))
     raise pickle.UnpicklingError(
-        'Refusing getattr(%r, %r) while loading a checkpoint: only '
-        'HistoryBuffer statistics methods %s may be looked up.' %
-        (obj, name, sorted(allowed)))
+        f'Refusing getattr({obj!r}, {name!r}) while loading a checkpoint: '
+        f'only HistoryBuffer statistics methods {allowed} may be looked up.')
 
 
 def _numpy_safe_globals() -> List[SafeGlobal]:

@@ -18,6 +18,7 @@ def tiny_cfg_options(data_root: Path, max_epochs: int = 1) -> List[str]:
         'default_hooks.checkpoint.interval=1',
         'default_hooks.logger.interval=1',
         'model.neck.lateral_channels=32',
+        'model.neck.out_channels=8',
         'model.det_head.in_channels=32',
     ]
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):

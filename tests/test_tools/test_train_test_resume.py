@@ -55,7 +55,8 @@ def test_config_from_another_folder_without_custom_imports(
     config = tmp_path / 'my_dbnet.py'
     config.write_text(f'''
 _base_ = ['mmocr::textdet/dbnet/dbnet_resnet18_fpnc_1200e_icdar2015.py']
-model = dict(backbone=dict(init_cfg=None), neck=dict(lateral_channels=32),
+model = dict(backbone=dict(init_cfg=None),
+             neck=dict(lateral_channels=32, out_channels=8),
              det_head=dict(in_channels=32))
 test_dataloader = dict(
     num_workers=0, persistent_workers=False, batch_size=2,

@@ -1,6 +1,8 @@
 import io
 import os
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -61,3 +63,18 @@ def test_getattr_is_restricted_to_history_buffer_statistics():
         history_buffer_getattr(HistoryBuffer, '__init__')
     with pytest.raises(pickle.UnpicklingError):
         history_buffer_getattr(os, 'system')
+
+
+def test_fresh_process_loads_checkpoint_written_by_another(tmp_path):
+    """HistoryBuffer's statistics are resolvable before any HistoryBuffer
+    exists in the loading process (as in tools/test.py)."""
+    buf = HistoryBuffer()
+    buf.update(3.0)
+    path = tmp_path / 'ckpt.pth'
+    torch.save({'message_hub': {'log_scalars': {'loss': buf}}}, path)
+    code = ('import torch, mmtextknow\n'
+            f'ckpt = torch.load({str(path)!r})\n'
+            "assert ckpt['message_hub']['log_scalars']['loss'].max() == 3.0\n")
+    proc = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
