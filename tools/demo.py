@@ -49,8 +49,8 @@ def run(args: List[str], log_file: Path) -> str:
         for line in proc.stdout:
             log.write(line)
             lines.append(line)
-            if 'Epoch(' in line or 'error' in line.lower():
-                print('  ' + line.rstrip()[-160:], flush=True)
+            if 'Epoch(' in line or line.startswith('error:'):
+                print('  ' + line.split(' - ')[-1].rstrip(), flush=True)
         if proc.wait() != 0:
             sys.exit(f'demo: step failed (exit {proc.returncode}); '
                      f'full log: {log_file}\n' + ''.join(lines[-20:]))
