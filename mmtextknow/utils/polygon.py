@@ -1,5 +1,5 @@
 """Validity checks for text polygons given as flat ``[x1, y1, x2, y2, ...]``."""
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -46,3 +46,17 @@ def polygon_problem(polygon: Sequence[float]) -> Optional[str]:
     if polygon_area(coords) < MIN_POLYGON_AREA:
         return 'zero area'
     return None
+
+
+def polygon_to_bbox(polygon: Sequence[float]) -> List[float]:
+    """Axis-aligned box of a flat polygon.
+
+    Args:
+        polygon: ``[x1, y1, x2, y2, ...]``.
+
+    Returns:
+        list[float]: ``[x_min, y_min, x_max, y_max]``.
+    """
+    xs = [float(v) for v in polygon[0::2]]
+    ys = [float(v) for v in polygon[1::2]]
+    return [min(xs), min(ys), max(xs), max(ys)]

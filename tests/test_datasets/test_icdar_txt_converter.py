@@ -11,10 +11,9 @@ import pytest
 from PIL import Image
 
 from mmtextknow.datasets.converters import (BAD_INPUT_RULES, ConversionReport,
-                                            convert_icdar_txt,
-                                            is_degenerate_polygon,
-                                            parse_icdar_txt)
+                                            convert_icdar_txt, parse_icdar_txt)
 from mmtextknow.datasets.converters import icdar_txt
+from mmtextknow.utils import DataError, run_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLI = REPO_ROOT / 'tools' / 'dataset_converters' / 'icdar_txt2json.py'
@@ -110,8 +109,6 @@ def test_parse_degenerate_dropped(tmp_path):
     parsed = parse_icdar_txt(gt)
     assert [i['text'] for i in parsed.instances] == ['three distinct', 'ok']
     assert parsed.num_degenerate == 2
-    assert is_degenerate_polygon([0, 0, 1, 1, 0, 0, 1, 1])
-    assert not is_degenerate_polygon([0, 0, 1, 0, 0, 1])
 
 
 @pytest.mark.parametrize('bad_line', [
@@ -120,7 +117,7 @@ def test_parse_degenerate_dropped(tmp_path):
 def test_parse_malformed(tmp_path, bad_line):
     lines = [f'{SQUARE},ok', bad_line, f'{SQUARE},ok2']
     gt = write_gt(tmp_path / 'gt_bad.txt', lines)
-    with pytest.raises(ValueError, match=r'gt_bad\.txt, line 2'):
+    with pytest.raises(DataError, match=r'gt_bad\.txt, line 2'):
         parse_icdar_txt(gt)
     parsed = parse_icdar_txt(gt, skip_invalid=True)
     assert parsed.malformed_lines == [2]
@@ -138,7 +135,7 @@ def test_parse_empty(tmp_path, content):
 def test_parse_not_utf8(tmp_path):
     gt = tmp_path / 'gt_latin.txt'
     gt.write_bytes(f'{SQUARE},caf'.encode() + b'\xe9\n')
-    with pytest.raises(ValueError, match='gt_latin.txt'):
+    with pytest.raises(DataError, match='gt_latin.txt'):
         parse_icdar_txt(gt)
 
 
@@ -206,7 +203,7 @@ def test_convert_malformed(tmp_path):
         'img_2': [f'{SQUARE},ok']
     })
     out = tmp_path / 'out.json'
-    with pytest.raises(ValueError, match=r'gt_img_1\.txt, line 2'):
+    with pytest.raises(DataError, match=r'gt_img_1\.txt, line 2'):
         convert_icdar_txt(img_dir, gt_dir, out)
     assert not out.exists()
     report = convert_icdar_txt(img_dir, gt_dir, out, skip_invalid=True)
@@ -232,10 +229,10 @@ def test_convert_missing_files(tmp_path):
     assert report.num_missing_images == 1
     assert report.missing_images == [str(gt_dir / 'gt_img_3.txt')]
     assert str(gt_dir / 'gt_img_2.txt') in report.summary()
-    with pytest.raises(ValueError, match='gt_img_3.txt'):
+    with pytest.raises(DataError, match='gt_img_3.txt'):
         convert_icdar_txt(img_dir, gt_dir, out, strict=True)
     (gt_dir / 'gt_img_3.txt').unlink()
-    with pytest.raises(ValueError, match='gt_img_2.txt'):
+    with pytest.raises(DataError, match='gt_img_2.txt'):
         convert_icdar_txt(img_dir, gt_dir, out, strict=True)
 
 
@@ -255,7 +252,7 @@ def _corrupt_case(tmp_path, corrupt_bytes):
     assert 'images skipped (corrupt image): 1' in report.summary()
     data = json.loads(out.read_text(encoding='utf-8'))['data_list']
     assert [d['img_path'] for d in data] == ['imgs/good.jpg']
-    with pytest.raises(ValueError, match='bad.jpg'):
+    with pytest.raises(DataError, match='bad.jpg'):
         convert_icdar_txt(img_dir, gt_dir, out, strict=True)
 
 
@@ -272,7 +269,7 @@ def test_convert_corrupt_shared_broken_jpg(tmp_path):
 
 def test_convert_nothing_converted(tmp_path):
     img_dir, gt_dir = make_dataset(tmp_path, {'a': None})
-    with pytest.raises(ValueError, match=re.escape(str(img_dir))):
+    with pytest.raises(DataError, match=re.escape(str(img_dir))):
         convert_icdar_txt(img_dir, gt_dir, tmp_path / 'out.json')
     with pytest.raises(FileNotFoundError, match='nonexistent'):
         convert_icdar_txt(tmp_path / 'nonexistent', gt_dir,
@@ -280,9 +277,11 @@ def test_convert_nothing_converted(tmp_path):
 
 
 def test_rules_documented():
+    assert BAD_INPUT_RULES.startswith('Bad-input rules:')
+    assert 'DataError' in BAD_INPUT_RULES
     if icdar_txt.__doc__ is None:  # python -OO
         pytest.skip('docstrings stripped')
-    assert BAD_INPUT_RULES.strip() in icdar_txt.__doc__
+    assert ':data:`BAD_INPUT_RULES`' in icdar_txt.__doc__
 
 
 def _count_toy_gt(gt_file: Path):
@@ -381,9 +380,14 @@ def test_cli_in_process(tmp_path, capsys):
 
     img_dir, gt_dir = make_dataset(tmp_path, {'a': ['1,2,oops']})
     out = tmp_path / 'out.json'
-    assert cli.main([str(img_dir), str(gt_dir), str(out)]) == 1
-    assert 'line 1' in capsys.readouterr().err
-    assert cli.main([str(img_dir),
-                     str(gt_dir),
-                     str(out), '--skip-invalid']) == 0
+    args = [str(img_dir), str(gt_dir), str(out)]
+    with pytest.raises(SystemExit) as exc_info:  # a DataError, via run_cli
+        run_cli(lambda: cli.main(args))
+    assert exc_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith('error:') and 'line 1' in err
+    with pytest.raises(SystemExit) as exc_info:  # an invalid option
+        cli.main(args + ['--gt-name-fmt', 'gt.txt'])
+    assert exc_info.value.code.startswith('error: invalid gt_name_fmt')
+    cli.main(args + ['--skip-invalid'])
     assert 'malformed lines skipped: 1' in capsys.readouterr().out

@@ -1,4 +1,5 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
+import importlib.util
 import json
 import os
 import subprocess
@@ -275,7 +276,7 @@ def test_bad_num_images(tmp_path, num_images):
         generate_dataset(str(tmp_path), num_images, progress=False)
 
 
-def run_cli(*args) -> subprocess.CompletedProcess:
+def run_script(*args) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join(
         [str(REPO_ROOT)] + [p for p in [env.get('PYTHONPATH')] if p])
@@ -287,6 +288,14 @@ def run_cli(*args) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
+def load_cli_module():
+    """The CLI as a module, to call ``main`` in-process (no ~5 s import)."""
+    spec = importlib.util.spec_from_file_location('generate_toy_data', CLI)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_cli_overwrite(tmp_path):
     out = tmp_path / 'toy'
     out.mkdir()
@@ -295,13 +304,14 @@ def test_cli_overwrite(tmp_path):
     args = (out, '--num-train', 2, '--num-test', 1, '--img-size', 128, 100,
             '--seed', 5, '--words-per-image', 1, 2, '--shapes',
             'horizontal=1', 'curved=1', '--no-progress')
-    refused = run_cli(*args)
-    assert refused.returncode != 0
-    assert 'overwrite' in refused.stderr
+    with pytest.raises(SystemExit) as refused:
+        load_cli_module().main(list(map(str, args)))
+    assert refused.value.code.startswith('error:')
+    assert 'overwrite' in refused.value.code
     assert sorted(p.name for p in out.iterdir()) == \
         ['keep.txt', 'textdet_old.json']
 
-    done = run_cli(*args, '--overwrite')
+    done = run_script(*args, '--overwrite')
     assert done.returncode == 0, done.stderr
     assert 'train: 2 images' in done.stdout
     assert (out / 'keep.txt').read_text() == 'not generated'
@@ -317,9 +327,11 @@ def test_cli_overwrite(tmp_path):
 
 
 def test_cli_bad_option(tmp_path):
-    result = run_cli(tmp_path / 'x', '--shapes', 'wavy=1', '--no-progress')
-    assert result.returncode == 1
-    assert 'wavy' in result.stderr
+    with pytest.raises(SystemExit) as exc_info:
+        load_cli_module().main(
+            [str(tmp_path / 'x'), '--shapes', 'wavy=1', '--no-progress'])
+    assert exc_info.value.code.startswith('error:')
+    assert 'wavy' in exc_info.value.code
     assert not (tmp_path / 'x').exists()
 
 

@@ -19,6 +19,7 @@ from typing import Dict, List, Optional
 
 from mmtextknow.datasets.generators import (SHAPES, SceneTextGeneratorConfig,
                                             generate_dataset)
+from mmtextknow.utils import run_cli
 
 #: What the generator writes under ``out_dir`` (removed by --overwrite).
 OUTPUT_DIRS = ('imgs', 'masks')
@@ -26,14 +27,7 @@ OUTPUT_JSON_GLOB = 'textdet_*.json'
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; defaults to ``sys.argv[1:]``.
-
-    Returns:
-        argparse.Namespace: The parsed arguments.
-    """
+    """Parse ``argv`` (default: ``sys.argv[1:]``) into generator options."""
     parser = argparse.ArgumentParser(
         description='Generate a deterministic synthetic scene-text '
         'detection dataset (images, pixel/polygon text masks and MMOCR '
@@ -182,14 +176,14 @@ def summarize(json_paths: Dict[str, str], out_dir: str,
     return '\n'.join(lines)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: Optional[List[str]] = None) -> None:
     """Generate the dataset and print a summary.
+
+    An invalid option or a non-empty output directory (without
+    ``--overwrite``) exits with 1 before anything is written.
 
     Args:
         argv (list[str], optional): Arguments; defaults to ``sys.argv[1:]``.
-
-    Returns:
-        int: The exit code, 0 on success and 1 on error.
     """
     args = parse_args(argv)
     try:
@@ -198,15 +192,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         if min(num_images.values()) < 0:
             raise ValueError('--num-train and --num-test must be >= 0')
         prepare_out_dir(args.out_dir, args.overwrite)
-        start = time.perf_counter()
-        json_paths = generate_dataset(
-            args.out_dir, num_images, cfg, progress=not args.no_progress)
     except (ValueError, FileExistsError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 1
+        sys.exit(f'error: {e}')
+    start = time.perf_counter()
+    json_paths = generate_dataset(
+        args.out_dir, num_images, cfg, progress=not args.no_progress)
     print(summarize(json_paths, args.out_dir, time.perf_counter() - start))
-    return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    run_cli(main)

@@ -9,19 +9,16 @@ Example::
 """
 import argparse
 import sys
+from typing import List, Optional
 
-from mmtextknow.datasets.converters import BAD_INPUT_RULES, convert_icdar_txt
+from mmtextknow.datasets.converters import (BAD_INPUT_RULES,
+                                            check_icdar_options,
+                                            convert_icdar_txt)
+from mmtextknow.utils import run_cli
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; defaults to ``sys.argv[1:]``.
-
-    Returns:
-        argparse.Namespace: The parsed arguments.
-    """
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse ``argv`` (default: ``sys.argv[1:]``) into converter options."""
     parser = argparse.ArgumentParser(
         description='Convert ICDAR-2015-style ground truth '
         '(x1,y1,...,x4,y4,transcript per line) to an MMOCR 1.x '
@@ -59,34 +56,32 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> None:
     """Run the conversion and print its report.
+
+    Bad input data raises :class:`~mmtextknow.utils.DataError` (reported by
+    :func:`~mmtextknow.utils.run_cli`); an invalid option exits with 1.
 
     Args:
         argv (list[str], optional): Arguments; defaults to ``sys.argv[1:]``.
-
-    Returns:
-        int: The exit code, 0 on success and 1 on error.
     """
     args = parse_args(argv)
     try:
-        report = convert_icdar_txt(
-            args.img_dir,
-            args.gt_dir,
-            args.out_json,
-            gt_name_fmt=args.gt_name_fmt,
-            img_root=args.img_root,
-            strict=args.strict,
-            skip_invalid=args.skip_invalid,
-            num_points=args.num_points)
-    except (ValueError, FileNotFoundError) as e:
-        message = ' '.join(str(e).split())  # keep it on one line
-        print(f'error: {message}', file=sys.stderr)
-        return 1
+        check_icdar_options(args.gt_name_fmt, args.num_points)
+    except ValueError as e:
+        sys.exit(f'error: {e}')
+    report = convert_icdar_txt(
+        args.img_dir,
+        args.gt_dir,
+        args.out_json,
+        gt_name_fmt=args.gt_name_fmt,
+        img_root=args.img_root,
+        strict=args.strict,
+        skip_invalid=args.skip_invalid,
+        num_points=args.num_points)
     print(report.summary())
     print(f'written: {report.out_json}')
-    return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    run_cli(main)

@@ -16,30 +16,13 @@ written with ``ignore: True``.
 In ICDAR 2015 the gt file of ``img_1.jpg`` is ``gt_img_1.txt``, which is the
 default ``gt_name_fmt='gt_{stem}.txt'``.
 
-Bad-input rules:
-
-- Malformed line (fewer than 2*num_points coordinates plus a transcript
-  field, or a non-numeric / non-finite coordinate): ValueError naming the
-  gt file and the 1-based line number; with skip_invalid=True the line is
-  skipped and counted as a "malformed line" instead.
-- gt file that is not valid UTF-8: ValueError naming the file.
-- Degenerate polygon (fewer than 3 distinct points, or shoelace
-  |area| < 1e-6): the instance is dropped and counted as a "degenerate
-  polygon"; never an exception.
-- Coordinates outside the image (x < 0, y < 0, x > width or y > height):
-  kept unchanged (MMOCR handles them) and the instance is counted.
-- Empty gt file (0 bytes, or only a BOM / whitespace): the image is kept
-  with zero instances and counted as an "empty annotation file".
-- Image file missing (a gt file matching gt_name_fmt has no image) or not
-  decodable by Pillow (verify() then a full load()): the image is skipped,
-  counted and its path listed in the report; strict=True raises a
-  ValueError naming the file instead.
-- gt file missing for an image: the image is skipped, counted and the
-  expected gt path listed; strict=True raises a ValueError instead.
-- No image converted at all: ValueError naming the image directory.
-- Image or gt directory does not exist: FileNotFoundError.
+What happens on bad input (malformed lines, degenerate polygons, missing or
+corrupt files, ...) is listed in :data:`BAD_INPUT_RULES`, which is also the
+epilog of ``tools/dataset_converters/icdar_txt2json.py --help``. Bad input
+data raises :class:`~mmtextknow.utils.DataError` (a ``ValueError``) whose
+message starts with the offending path; invalid options raise a plain
+``ValueError``.
 """
-import json
 import math
 import os
 import re
@@ -50,17 +33,20 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from PIL import Image
 
+from mmtextknow.datasets.ocr_json import dump_ocr_json, textdet_instance
+from mmtextknow.utils import DataError, polygon_problem
+
 PathLike = Union[str, os.PathLike]
 
-#: The bad-input rules above, reused as the CLI ``--help`` epilog.
+#: What the converter does on bad input; also the CLI ``--help`` epilog.
 BAD_INPUT_RULES = """\
 Bad-input rules:
 
 - Malformed line (fewer than 2*num_points coordinates plus a transcript
-  field, or a non-numeric / non-finite coordinate): ValueError naming the
+  field, or a non-numeric / non-finite coordinate): DataError naming the
   gt file and the 1-based line number; with skip_invalid=True the line is
   skipped and counted as a "malformed line" instead.
-- gt file that is not valid UTF-8: ValueError naming the file.
+- gt file that is not valid UTF-8: DataError naming the file.
 - Degenerate polygon (fewer than 3 distinct points, or shoelace
   |area| < 1e-6): the instance is dropped and counted as a "degenerate
   polygon"; never an exception.
@@ -71,25 +57,15 @@ Bad-input rules:
 - Image file missing (a gt file matching gt_name_fmt has no image) or not
   decodable by Pillow (verify() then a full load()): the image is skipped,
   counted and its path listed in the report; strict=True raises a
-  ValueError naming the file instead.
+  DataError naming the file instead.
 - gt file missing for an image: the image is skipped, counted and the
-  expected gt path listed; strict=True raises a ValueError instead.
-- No image converted at all: ValueError naming the image directory.
+  expected gt path listed; strict=True raises a DataError instead.
+- No image converted at all: DataError naming the image directory.
 - Image or gt directory does not exist: FileNotFoundError.
 """
 
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp')
 IGNORE_TEXT = '###'
-MIN_POLYGON_AREA = 1e-6
-
-METAINFO = {
-    'dataset_type': 'TextDetDataset',
-    'task_name': 'textdet',
-    'category': [{
-        'id': 0,
-        'name': 'text'
-    }],
-}
 
 
 @dataclass
@@ -196,36 +172,6 @@ class ConversionReport:
         return '\n'.join(lines)
 
 
-def _polygon_area(points: Sequence[Tuple[float, float]]) -> float:
-    """Signed area of a polygon with the shoelace formula.
-
-    Args:
-        points (Sequence[tuple[float, float]]): Vertices in order.
-
-    Returns:
-        float: The signed area.
-    """
-    area = 0.0
-    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]):
-        area += x1 * y2 - x2 * y1
-    return area / 2.0
-
-
-def is_degenerate_polygon(polygon: Sequence[float]) -> bool:
-    """Whether a flat polygon has < 3 distinct points or zero area.
-
-    Args:
-        polygon (Sequence[float]): ``[x1, y1, x2, y2, ...]``.
-
-    Returns:
-        bool: True if the polygon is degenerate.
-    """
-    points = list(zip(polygon[0::2], polygon[1::2]))
-    if len(set(points)) < 3:
-        return True
-    return abs(_polygon_area(points)) < MIN_POLYGON_AREA
-
-
 def _parse_coords(fields: Sequence[str]) -> List[float]:
     """Convert coordinate strings to finite floats.
 
@@ -274,26 +220,6 @@ def _parse_line(line: str, num_points: int) -> Tuple[List[float], str]:
     return coords, fields[num_coords].strip()
 
 
-def _make_instance(polygon: List[float], text: str) -> dict:
-    """Build an MMOCR text detection instance.
-
-    Args:
-        polygon (list[float]): Flat polygon ``[x1, y1, x2, y2, ...]``.
-        text (str): Transcript; ``###`` marks an ignored instance.
-
-    Returns:
-        dict: The instance with ``polygon``, ``bbox``, ``bbox_label``,
-        ``ignore`` and ``text``.
-    """
-    xs, ys = polygon[0::2], polygon[1::2]
-    return dict(
-        polygon=polygon,
-        bbox=[min(xs), min(ys), max(xs), max(ys)],
-        bbox_label=0,
-        ignore=text == IGNORE_TEXT,
-        text=text)
-
-
 def _read_gt_text(path: Path) -> str:
     """Read a gt file as ``utf-8-sig`` with universal newlines.
 
@@ -304,12 +230,12 @@ def _read_gt_text(path: Path) -> str:
         str: The content without BOM, line endings normalised to ``\\n``.
 
     Raises:
-        ValueError: If the file is not valid UTF-8.
+        DataError: If the file is not valid UTF-8.
     """
     try:
         return path.read_text(encoding='utf-8-sig')
     except UnicodeDecodeError as e:
-        raise ValueError(f'{path}: not a valid UTF-8 file ({e})') from None
+        raise DataError(f'{path}: not a valid UTF-8 file ({e})') from None
 
 
 def parse_icdar_txt(path: PathLike,
@@ -317,7 +243,8 @@ def parse_icdar_txt(path: PathLike,
                     skip_invalid: bool = False) -> ParsedAnnotation:
     """Parse one ICDAR-2015-style ground-truth file.
 
-    See the module docstring for the line format and the bad-input rules.
+    See the module docstring for the line format and
+    :data:`BAD_INPUT_RULES` for bad input.
 
     Args:
         path (str or PathLike): The gt ``.txt`` file.
@@ -331,12 +258,11 @@ def parse_icdar_txt(path: PathLike,
         ParsedAnnotation: Kept instances and per-file counters.
 
     Raises:
-        ValueError: On a malformed line (unless ``skip_invalid``), naming
-            the file and 1-based line number, on a non-UTF-8 file, or if
-            ``num_points < 3``.
+        DataError: On a malformed line (unless ``skip_invalid``), naming
+            the file and 1-based line number, or on a non-UTF-8 file.
+        ValueError: If ``num_points < 3``.
     """
-    if num_points < 3:
-        raise ValueError(f'num_points must be >= 3, got {num_points}')
+    _check_num_points(num_points)
     path = Path(path)
     text = _read_gt_text(path)
     result = ParsedAnnotation(is_empty=not text.strip())
@@ -347,14 +273,15 @@ def parse_icdar_txt(path: PathLike,
             polygon, transcript = _parse_line(line, num_points)
         except ValueError as e:
             if not skip_invalid:
-                raise ValueError(f'{path}, line {lineno}: {e}: '
-                                 f'{line.strip()!r}') from None
+                raise DataError(f'{path}, line {lineno}: {e}: '
+                                f'{line.strip()!r}') from None
             result.malformed_lines.append(lineno)
             continue
-        if is_degenerate_polygon(polygon):
+        if polygon_problem(polygon) is not None:
             result.num_degenerate += 1
             continue
-        instance = _make_instance(polygon, transcript)
+        instance = textdet_instance(
+            polygon, transcript, ignore=transcript == IGNORE_TEXT)
         result.num_ignored += int(instance['ignore'])
         result.instances.append(instance)
     return result
@@ -370,7 +297,7 @@ def read_image_size(path: PathLike) -> Tuple[int, int]:
         tuple[int, int]: ``(height, width)``.
 
     Raises:
-        ValueError: If the image cannot be opened or decoded.
+        DataError: If the image cannot be opened or decoded.
     """
     try:
         with Image.open(path) as img:
@@ -381,8 +308,9 @@ def read_image_size(path: PathLike) -> Tuple[int, int]:
     # Pillow raises many exception types on bad data (OSError,
     # SyntaxError, struct.error, DecompressionBombError, ...).
     except Exception as e:  # noqa: BLE001
-        raise ValueError(f'{path}: cannot decode image '
-                         f'({type(e).__name__}: {e})') from None
+        reason = ' '.join(str(e).split())  # keep the message on one line
+        raise DataError(f'{path}: cannot decode image '
+                        f'({type(e).__name__}: {reason})') from None
     return height, width
 
 
@@ -399,6 +327,33 @@ def list_images(img_dir: PathLike) -> List[Path]:
     return sorted((p for p in Path(img_dir).iterdir()
                    if p.suffix.lower() in IMG_EXTENSIONS),
                   key=lambda p: p.name)
+
+
+def check_icdar_options(gt_name_fmt: str, num_points: int) -> None:
+    """Check the options of :func:`convert_icdar_txt`.
+
+    Args:
+        gt_name_fmt (str): gt file name format, e.g. ``'gt_{stem}.txt'``.
+        num_points (int): Polygon points per gt line.
+
+    Raises:
+        ValueError: If an option is invalid.
+    """
+    _check_gt_name_fmt(gt_name_fmt)
+    _check_num_points(num_points)
+
+
+def _check_num_points(num_points: int) -> None:
+    """Ensure a gt line has at least 3 polygon points.
+
+    Args:
+        num_points (int): Polygon points per gt line.
+
+    Raises:
+        ValueError: If ``num_points < 3``.
+    """
+    if num_points < 3:
+        raise ValueError(f'num_points must be >= 3, got {num_points}')
 
 
 def _check_gt_name_fmt(gt_name_fmt: str) -> None:
@@ -515,14 +470,15 @@ def _skip(report: ConversionReport, kind: str, path: Path, reason: str,
         kind (str): ``'missing_images'``, ``'corrupt_images'`` or
             ``'missing_gt_files'``.
         path (Path): The path to list.
-        reason (str): Error message used in strict mode.
+        reason (str): Error message used in strict mode; it starts with
+            ``path``.
         strict (bool): Raise instead of recording.
 
     Raises:
-        ValueError: In strict mode.
+        DataError: In strict mode.
     """
     if strict:
-        raise ValueError(reason)
+        raise DataError(reason)
     getattr(report, kind).append(str(path))
     counter = f'num_{kind}'
     setattr(report, counter, getattr(report, counter) + 1)
@@ -547,11 +503,11 @@ def _convert_one(img_path: Path, gt_path: Path, img_root: Path,
     """
     if not gt_path.is_file():
         _skip(report, 'missing_gt_files', gt_path,
-              f'gt file of {img_path} not found: {gt_path}', strict)
+              f'{gt_path}: gt file of {img_path} not found', strict)
         return None
     try:
         height, width = read_image_size(img_path)
-    except ValueError as e:
+    except DataError as e:
         _skip(report, 'corrupt_images', img_path, str(e), strict)
         return None
     parsed = parse_icdar_txt(gt_path, num_points, skip_invalid)
@@ -592,7 +548,7 @@ def convert_icdar_txt(img_dir: PathLike,
     ``img_dir``, sorted by name, is paired with
     ``gt_dir / gt_name_fmt.format(stem=..., name=...)``. The JSON has the
     MMOCR 1.x ``{"metainfo": ..., "data_list": [...]}`` layout of a
-    ``TextDetDataset``. See the module docstring for the bad-input rules.
+    ``TextDetDataset``. See :data:`BAD_INPUT_RULES` for bad input.
 
     Args:
         img_dir (str or PathLike): Directory of the images.
@@ -618,13 +574,14 @@ def convert_icdar_txt(img_dir: PathLike,
 
     Raises:
         FileNotFoundError: If ``img_dir`` or ``gt_dir`` does not exist.
-        ValueError: On a malformed line (unless ``skip_invalid``), on a
-            skipped image in strict mode, on an invalid ``gt_name_fmt``, or
-            if no image could be converted.
+        DataError: On a malformed line (unless ``skip_invalid``), on a
+            skipped image in strict mode, or if no image could be
+            converted.
+        ValueError: On an invalid ``gt_name_fmt`` or ``num_points``.
     """
     img_dir = _check_dir(img_dir, 'image directory')
     gt_dir = _check_dir(gt_dir, 'gt directory')
-    _check_gt_name_fmt(gt_name_fmt)
+    check_icdar_options(gt_name_fmt, num_points)
     out_json = Path(out_json)
     img_root = Path(img_root) if img_root is not None else out_json.parent
     report = ConversionReport(out_json=str(out_json))
@@ -637,13 +594,13 @@ def convert_icdar_txt(img_dir: PathLike,
     for orphan in _find_orphan_gt_files(gt_dir, gt_name_fmt,
                                         set(gt_names.values())):
         _skip(report, 'missing_images', orphan,
-              f'image of gt file {orphan} not found in {img_dir}', strict)
+              f'{orphan}: no image for this gt file in {img_dir}', strict)
 
     data_list = []
     for img_path in images:
         if not img_path.is_file():  # e.g. a dangling symlink
             _skip(report, 'missing_images', img_path,
-                  f'image not found: {img_path}', strict)
+                  f'{img_path}: image not found', strict)
             continue
         entry = _convert_one(img_path, gt_dir / gt_names[img_path], img_root,
                              report, strict, skip_invalid, num_points)
@@ -651,23 +608,9 @@ def convert_icdar_txt(img_dir: PathLike,
             data_list.append(entry)
 
     if not data_list:
-        raise ValueError(f'no image could be converted from {img_dir} '
-                         f'({len(images)} image file(s) found, '
-                         f'{report.num_missing_gt_files} without gt file, '
-                         f'{report.num_corrupt_images} corrupt)')
+        raise DataError(f'{img_dir}: no image could be converted '
+                        f'({len(images)} image file(s) found, '
+                        f'{report.num_missing_gt_files} without gt file, '
+                        f'{report.num_corrupt_images} corrupt)')
     dump_ocr_json(data_list, out_json)
     return report
-
-
-def dump_ocr_json(data_list: List[dict], out_json: PathLike) -> None:
-    """Write an MMOCR text detection annotation file.
-
-    Args:
-        data_list (list[dict]): ``data_list`` entries.
-        out_json (str or PathLike): Output path; parents are created.
-    """
-    out_json = Path(out_json)
-    out_json.parent.mkdir(parents=True, exist_ok=True)
-    content = dict(metainfo=METAINFO, data_list=data_list)
-    with open(out_json, 'w', encoding='utf-8') as f:
-        json.dump(content, f, ensure_ascii=False)
