@@ -50,7 +50,8 @@ STAMP="$VENV/.mmtextknow-stamp"
 # Make `import mmtextknow` resolve to this clone (seconds; skipped when it does).
 install_this_clone() {
   local origin
-  origin="$("$VENV/bin/python" -c 'import importlib.util as u; s = u.find_spec("mmtextknow"); print(s.origin if s else "")' 2>/dev/null || true)"
+  # Run from / so that a package in the current directory does not count.
+  origin="$(cd / && "$VENV/bin/python" -c 'import importlib.util as u; s = u.find_spec("mmtextknow"); print(s.origin if s else "")' 2>/dev/null || true)"
   if [[ "$origin" == "$REPO/mmtextknow/__init__.py" ]]; then
     return 0
   fi
@@ -94,7 +95,8 @@ else
     export MMCV_WITH_OPS=1 FORCE_CUDA="$MMTK_CUDA" MAX_JOBS="${MAX_JOBS:-$(nproc)}"
     export MMTK_REAL_CXX="${CXX:-g++}" CXX="$REPO/tools/cxx20_wrapper.sh"
     # -v shows ninja's [done/total] lines: that is the progress display.
-    "$VPY" -m pip --disable-pip-version-check -v wheel --no-build-isolation --no-deps \
+    # --no-cache-dir: pip's own wheel cache does not know the CPU/CUDA flavour.
+    "$VPY" -m pip --disable-pip-version-check -v wheel --no-cache-dir --no-build-isolation --no-deps \
       -c "$CONSTRAINTS" -w "$WHEEL_DIR" mmcv==2.0.1 > "$WHEEL_DIR/build.log" 2>&1 &
     build_pid=$!
     while kill -0 "$build_pid" 2>/dev/null; do
@@ -117,7 +119,7 @@ quiet_pip install -c "$CONSTRAINTS" setuptools numpy
 
 install_this_clone
 step "checking the stack"
-"$VPY" -W ignore::UserWarning - <<'PYCHECK'
+(cd / && "$VPY" -W ignore::UserWarning -) <<'PYCHECK'
 import mmcv, mmdet, mmengine, mmocr, numpy, torch
 from mmcv.ops import nms, contour_expand, pixel_group, RoIAlign  # noqa: F401
 import mmocr.models  # noqa: F401  (needs mmcv.ops)
