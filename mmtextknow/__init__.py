@@ -13,6 +13,11 @@ from .version import __version__
 
 allow_mmengine_checkpoints()
 
-from . import datasets  # noqa: E402,F401  (registers components)
+# Importing the sub-packages registers their components.
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from . import structures, visualization  # noqa: E402,F401
 
-__all__ = ['__version__', 'datasets']
+__all__ = [
+    '__version__', 'datasets', 'engine', 'evaluation', 'models',
+    'structures', 'visualization'
+]

@@ -101,7 +101,7 @@ else
     build_pid=$!
     while kill -0 "$build_pid" 2>/dev/null; do
       sleep 30
-      progress="$(grep -oE '^\[[0-9]+/[0-9]+\]' "$WHEEL_DIR/build.log" | tail -1 || true)"
+      progress="$(grep -oE '^ *\[[0-9]+/[0-9]+\]' "$WHEEL_DIR/build.log" | tail -1 | tr -d ' ' || true)"
       echo "  mmcv build: ${progress:-preparing} ($(date +%H:%M:%S))"
     done
     wait "$build_pid" || die "mmcv build failed; the last lines of $WHEEL_DIR/build.log:

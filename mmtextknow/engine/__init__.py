@@ -1,0 +1,3 @@
+from .hooks import MGNetPhaseSwitchHook
+
+__all__ = ['MGNetPhaseSwitchHook']

@@ -1,0 +1,3 @@
+from .mgnet_phase_switch_hook import MGNetPhaseSwitchHook
+
+__all__ = ['MGNetPhaseSwitchHook']

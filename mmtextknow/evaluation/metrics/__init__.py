@@ -1,0 +1,3 @@
+from .text_pixel_metric import TextPixelMetric, f1_top1_rate, f1_top1_rates
+
+__all__ = ['TextPixelMetric', 'f1_top1_rate', 'f1_top1_rates']

@@ -1,0 +1,3 @@
+"""Models of mmtextknow, registered into MMOCR's ``MODELS`` on import."""
+from . import textseg  # noqa: F401
+from .textseg import *  # noqa: F401,F403

@@ -1,0 +1,3 @@
+from .data_preprocessor import TextSegDataPreprocessor
+
+__all__ = ['TextSegDataPreprocessor']

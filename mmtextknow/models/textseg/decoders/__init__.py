@@ -1,0 +1,3 @@
+from .fcn_head import FCNTextSegHead
+
+__all__ = ['FCNTextSegHead']

@@ -1,0 +1,4 @@
+from .base import BaseTextSegmentor
+from .fcn import FCNTextSegmentor
+
+__all__ = ['BaseTextSegmentor', 'FCNTextSegmentor']

@@ -1,0 +1,3 @@
+from .textseg_data_sample import TextSegDataSample
+
+__all__ = ['TextSegDataSample']

@@ -1,0 +1,3 @@
+from .textseg_visualizer import TextSegLocalVisualizer
+
+__all__ = ['TextSegLocalVisualizer']

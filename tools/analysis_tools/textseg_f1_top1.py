@@ -1,0 +1,44 @@
+# Copyright (c) mmtextknow contributors. All rights reserved.
+"""MGNet's F1 Top-1 rate of text segmentation methods, image by image.
+
+Each input is a per-image dump written by ``TextPixelMetric`` with
+``dump_per_image=PATH``, one per method, over the same test images. An
+image counts for a method when its F1 is strictly the highest; tied images
+count for none.
+
+Example::
+
+    python tools/analysis_tools/textseg_f1_top1.py \\
+        work_dirs/mgnet/per_image.json work_dirs/armnet/per_image.json
+"""
+import argparse
+from typing import List, Optional
+
+from mmtextknow.evaluation.metrics.text_pixel_metric import f1_top1_rates
+from mmtextknow.utils import run_cli
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse ``argv`` (default: ``sys.argv[1:]``)."""
+    parser = argparse.ArgumentParser(
+        description='F1 Top-1 rate (MGNet, eq. 6) of each method from '
+        'TextPixelMetric per-image dumps.')
+    parser.add_argument(
+        'dumps', nargs='+', help='per-image JSON dumps, one per method')
+    parser.add_argument(
+        '--names', nargs='+', help='method names (default: the dump paths)')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Print the F1 Top-1 rate of each method, in percent."""
+    args = parse_args(argv)
+    names = args.names or args.dumps
+    if len(names) != len(args.dumps):
+        raise SystemExit('--names needs one name per dump')
+    for name, rate in zip(names, f1_top1_rates(args.dumps)):
+        print(f'{name}\tF1 Top-1 {100 * rate:.2f}%')
+
+
+if __name__ == '__main__':
+    run_cli(main)
