@@ -16,8 +16,9 @@ allow_mmengine_checkpoints()
 # Importing the sub-packages registers their components.
 from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from . import structures, visualization  # noqa: E402,F401
+from . import apis  # noqa: E402,F401  (inferencers use the registries)
 
 __all__ = [
-    '__version__', 'datasets', 'engine', 'evaluation', 'models',
+    '__version__', 'apis', 'datasets', 'engine', 'evaluation', 'models',
     'structures', 'visualization'
 ]

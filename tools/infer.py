@@ -6,6 +6,15 @@ Same arguments as MMOCR's; ``--det``/``--rec``/``--kie`` take config files
     python tools/infer.py demo.jpg --det configs/textdet/dbnet/CONFIG.py \
         --det-weights work_dirs/.../epoch_N.pth --out-dir results \
         --save_pred --save_vis --print-result
+
+``--seg CONFIG --seg-weights CKPT`` runs mmtextknow's text segmentation
+instead (alone, not with ``--det``/``--rec``/``--kie``): the masks go to
+``OUT_DIR/masks/<stem>_{pixel,polygon}_{mask,prob}.png`` (mask 0/255,
+probability x 255), ``--save_vis`` adds overlays to ``OUT_DIR/vis/`` and
+``--print-result`` prints each image's number and fraction of text pixels::
+
+    python tools/infer.py demo.jpg --seg configs/textseg/fcn/CONFIG.py \
+        --seg-weights work_dirs/.../epoch_N.pth --out-dir results
 """
 import os.path as osp
 from argparse import ArgumentParser
@@ -14,6 +23,7 @@ from typing import Dict, Tuple
 from mmocr.apis import MMOCRInferencer
 
 import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
+from mmtextknow.apis import TextSegInferencer
 from mmtextknow.utils import run_cli
 
 MODEL_KINDS = {'det': 'text detection', 'rec': 'text recognition',
@@ -33,6 +43,12 @@ def parse_args() -> Tuple[Dict, Dict]:
         parser.add_argument(
             f'--{kind}-weights', type=str, default=None,
             help=f'Checkpoint file of the {name} model.')
+    parser.add_argument(
+        '--seg', type=str, default=None,
+        help='Text segmentation config file (mmtextknow); runs alone.')
+    parser.add_argument(
+        '--seg-weights', type=str, default=None,
+        help='Checkpoint file of the text segmentation model.')
     parser.add_argument('--device', type=str, default=None,
                         help='Device used for inference (default: auto).')
     parser.add_argument('--batch-size', type=int, default=1,
@@ -49,8 +65,11 @@ def parse_args() -> Tuple[Dict, Dict]:
     init_args = {
         key: call_args.pop(key)
         for key in ('det', 'det_weights', 'rec', 'rec_weights', 'kie',
-                    'kie_weights', 'device')
+                    'kie_weights', 'seg', 'seg_weights', 'device')
     }
+    if init_args['seg'] and any(init_args[kind] for kind in MODEL_KINDS):
+        parser.error('--seg runs alone: it cannot be combined with '
+                     '--det, --rec or --kie')
     return init_args, call_args
 
 
@@ -58,16 +77,24 @@ def check_paths(init_args: Dict, call_args: Dict) -> None:
     """Fail early, naming the path, when an input or checkpoint is missing."""
     if not osp.exists(call_args['inputs']):
         raise FileNotFoundError(f'{call_args["inputs"]}: input not found')
-    for kind in MODEL_KINDS:
+    for kind in (*MODEL_KINDS, 'seg'):
         weights = init_args[f'{kind}_weights']
         if weights and '://' not in weights and not osp.isfile(weights):
             raise FileNotFoundError(f'{weights}: checkpoint not found')
+    if init_args['seg'] and not osp.isfile(init_args['seg']):
+        raise FileNotFoundError(f'{init_args["seg"]}: config not found')
 
 
 def main() -> None:
     init_args, call_args = parse_args()
     check_paths(init_args, call_args)
-    MMOCRInferencer(**init_args)(**call_args)
+    seg, seg_weights = init_args.pop('seg'), init_args.pop('seg_weights')
+    if seg:
+        inferencer = TextSegInferencer(
+            seg, seg_weights, device=init_args['device'])
+    else:
+        inferencer = MMOCRInferencer(**init_args)
+    inferencer(**call_args)
 
 
 if __name__ == '__main__':

@@ -2,6 +2,7 @@ from .checkpoint_compat import allow_mmengine_checkpoints, history_buffer_getatt
 from .cli import run_cli
 from .errors import DataError
 from .polygon import polygon_area, polygon_problem
+from .timing import time_callable
 from .launch import (apply_common_options, build_runner, default_work_dir,
                      set_local_rank_env, setup_cpu_distributed)
 
@@ -9,5 +10,5 @@ __all__ = [
     'allow_mmengine_checkpoints', 'history_buffer_getattr', 'DataError',
     'apply_common_options', 'build_runner', 'default_work_dir',
     'set_local_rank_env', 'setup_cpu_distributed', 'polygon_area',
-    'polygon_problem', 'run_cli'
+    'polygon_problem', 'run_cli', 'time_callable'
 ]

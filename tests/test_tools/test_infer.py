@@ -24,3 +24,14 @@ def test_infer_missing_input_is_a_clear_error(tmp_path):
     assert proc.returncode == 1
     assert 'nope.jpg: input not found' in proc.stderr
     assert 'Traceback' not in proc.stderr
+
+
+def test_infer_seg_writes_masks(tiny_toy_data, tmp_path):
+    image = sorted((tiny_toy_data / 'imgs' / 'test').iterdir())[0]
+    proc = run_tool(['tools/infer.py', str(image), '--seg',
+                     'configs/textseg/fcn/fcn_resnet18_8e_toy.py',
+                     '--out-dir', str(tmp_path), '--device', 'cpu',
+                     '--print-result'])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (tmp_path / 'masks' / f'{image.stem}_pixel_mask.png').is_file()
+    assert 'text pixels' in proc.stdout

@@ -10,18 +10,17 @@ Example::
 
     python tools/analysis_tools/benchmark_crf_loss.py --batch-sizes 2 1
 
-:func:`time_callable` is meant to be reused, e.g. to time a whole MGNet
-training step against the CRF loss alone.
+``tools/analysis_tools/benchmark_mgnet_step.py`` times a whole MGNet
+training step against the CRF loss in the same run.
 """
 import argparse
 import statistics
-import time
-from typing import Callable, List, Optional
 
 import torch
 import torch.nn.functional as F
 
 from mmtextknow.models.textseg.losses import DenseCRFLoss
+from mmtextknow.utils.timing import time_callable
 
 GIB = 1024**3
 
@@ -45,38 +44,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch\'s choice)')
     return parser.parse_args()
-
-
-def time_callable(fn: Callable[[], object],
-                  repeats: int = 10,
-                  warmup: int = 2,
-                  device: Optional[torch.device] = None) -> List[float]:
-    """Wall time of ``fn()`` per call, after ``warmup`` untimed calls.
-
-    CUDA work is synchronised before and after each timed call when
-    ``device`` is a CUDA device, so the times include the kernels.
-
-    Args:
-        fn (Callable): The work to time, called without arguments.
-        repeats (int): Number of timed calls. Defaults to 10.
-        warmup (int): Number of untimed calls first. Defaults to 2.
-        device (torch.device, optional): Device the work runs on.
-
-    Returns:
-        list[float]: Seconds of each timed call, in call order.
-    """
-    sync = (torch.cuda.synchronize if device is not None
-            and torch.device(device).type == 'cuda' else (lambda: None))
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        sync()
-        start = time.perf_counter()
-        fn()
-        sync()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def synthetic_inputs(batch: int, size: int, device: torch.device,

@@ -4,32 +4,22 @@
 # (decoders disconnected, SoftIoU only) for 6 epochs, then stage 2 (mutual
 # guidance + subset and CRF losses) at a tenth of the learning rate. It
 # trains on 128x128 crops (fully convolutional) and tests on whole images.
-_base_ = ['../_base_/toy_scenetext_textseg.py']
+_base_ = [
+    '_base_mgnet_vgg.py',
+    '../_base_/toy_scenetext_textseg.py',
+]
 
-encoder_channels = (16, 32, 64, 128, 128)  # Table I: (64, 128, 256, 512, 512)
+# A quarter of Table I's widths.
+encoder_channels = (16, 32, 64, 128, 128)
 guided_decoder = dict(
-    type='MGNetGuidedDecoder',
     in_channels=encoder_channels[-1],
-    guidance_encoder=dict(
-        type='MGNetVGGEncoder', in_channels=1,
-        stage_channels=encoder_channels),
-    channels=(64, 32, 16, 16),  # Table I: (256, 128, 64, 64)
-    fusion_channels=128)  # Table I: 512
+    guidance_encoder=dict(stage_channels=encoder_channels),
+    channels=(64, 32, 16, 16),
+    fusion_channels=128)
 model = dict(
-    type='MGNet',
-    data_preprocessor=_base_.textseg_data_preprocessor,
-    encoder=dict(
-        type='MGNetVGGEncoder', in_channels=3,
-        stage_channels=encoder_channels),
+    encoder=dict(stage_channels=encoder_channels),
     pixel_decoder=guided_decoder,
-    polygon_decoder=guided_decoder,
-    iou_loss=dict(type='SoftIoULoss'),
-    subset_loss=dict(type='SubsetLoss', loss_weight=10.0),
-    crf_loss=dict(
-        type='DenseCRFLoss',
-        loss_weight=0.1,
-        img_mean=_base_.textseg_data_preprocessor.mean,
-        img_std=_base_.textseg_data_preprocessor.std))
+    polygon_decoder=guided_decoder)
 
 semi_supervised_steps = [
     dict(

@@ -1,10 +1,18 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
+from .coco_ts import convert_coco_ts
+from .icdar2013_seg import convert_icdar2013
 from .icdar_txt import (BAD_INPUT_RULES, ConversionReport, ParsedAnnotation,
                         check_icdar_options, convert_icdar_txt,
                         parse_icdar_txt, read_image_size)
+from .textseg import SKIP_REASONS, SegSample, SkipSample, TextSegReport
+from .textseg_dataset import convert_textseg
+from .textseg_warp import WarpOptions, warp_textseg_dataset
+from .totaltext_seg import convert_totaltext
 
 __all__ = [
     'BAD_INPUT_RULES', 'ConversionReport', 'ParsedAnnotation',
     'check_icdar_options', 'convert_icdar_txt', 'parse_icdar_txt',
-    'read_image_size'
+    'read_image_size', 'SKIP_REASONS', 'SegSample', 'SkipSample',
+    'TextSegReport', 'convert_coco_ts', 'convert_icdar2013', 'convert_textseg',
+    'convert_totaltext', 'WarpOptions', 'warp_textseg_dataset'
 ]

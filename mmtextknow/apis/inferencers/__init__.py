@@ -1,0 +1,4 @@
+# Copyright (c) mmtextknow contributors. All rights reserved.
+from .textseg_inferencer import TextSegInferencer
+
+__all__ = ['TextSegInferencer']

@@ -1,0 +1,52 @@
+# Copyright (c) mmtextknow contributors. All rights reserved.
+"""Convert TotalText (pixel + polygon ground truth) to segmentation JSON.
+
+Example::
+
+    python tools/dataset_converters/textseg/totaltext_converter.py \\
+        data/totaltext/Images/Test data/totaltext/Txt_format/Test \\
+        data/totaltext/groundtruth_pixel/Test data/totaltext --split test
+"""
+import argparse
+from functools import partial
+from typing import List, Optional
+
+from mmtextknow.datasets.converters.paired_layout import (add_paired_arguments,
+                                                          paired_kwargs)
+from mmtextknow.datasets.converters.textseg import run_conversion
+from mmtextknow.datasets.converters.totaltext_seg import (TOTALTEXT_LAYOUT,
+                                                          convert_totaltext)
+from mmtextknow.utils import run_cli
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse ``argv`` (default: ``sys.argv[1:]``) into converter options."""
+    parser = argparse.ArgumentParser(
+        description='Convert a TotalText split (images, Txt_format polygon '
+        'files, groundtruth_pixel masks) to a text segmentation JSON with '
+        'pixel and polygon mask PNGs.')
+    add_paired_arguments(
+        parser,
+        TOTALTEXT_LAYOUT,
+        ('images, e.g. Images/Test', 'polygon .txt files, e.g. '
+         'Txt_format/Test', 'pixel masks, e.g. groundtruth_pixel/Test'),
+        default_split='test')
+    parser.add_argument(
+        '--threshold',
+        type=int,
+        default=127,
+        help='mask luma above which a pixel is text; default: %(default)s')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Convert and print the report; ``argv`` defaults to sys.argv[1:]."""
+    args = parse_args(argv)
+    run_conversion(
+        partial(
+            convert_totaltext, threshold=args.threshold,
+            **paired_kwargs(args)))
+
+
+if __name__ == '__main__':
+    run_cli(main)
