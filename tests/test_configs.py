@@ -24,5 +24,7 @@ def test_config_builds_model_and_pipelines(path):
     model = MODELS.build(cfg.model)
     assert sum(p.numel() for p in model.parameters()) > 0
     for loader in ('train_dataloader', 'test_dataloader'):
-        for step in cfg[loader].dataset.pipeline:
-            TRANSFORMS.build(step)
+        dataset = cfg[loader].dataset
+        for part in dataset.get('datasets', [dataset]):  # ConcatDataset
+            for step in part.pipeline:
+                TRANSFORMS.build(step)
