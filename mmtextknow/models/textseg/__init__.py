@@ -1,4 +1,5 @@
 """The pixel-level text segmentation task: preprocessor, segmentors, heads."""
+from . import armnet  # noqa: F401  (ARM-Net building blocks)
 from .data_preprocessors import TextSegDataPreprocessor
 from .decoders import FCNTextSegHead
 from .losses import DenseCRFLoss, SoftIoULoss, SubsetLoss

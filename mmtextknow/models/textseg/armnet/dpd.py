@@ -1,0 +1,315 @@
+"""ARM-Net's Dual Perceptual Decoder (DPD), Sec. 3.3 and Fig. 4 of the paper.
+
+One DPD up-sampler (Fig. 4) has two branches on a segmentation feature
+``F`` (``C x H x W``):
+
+* the Spatial Context-Aware Module (upper branch, eq. 4): CARAFE-like
+  content-aware up-sampling of ``F`` to ``F_s`` (``C x rH x rW``);
+* the Channel Semantic-Aware Module (lower branch, eq. 5): a channel
+  affinity ``W_c`` of ``F`` turned into a per-sample depth-wise ``k x k``
+  filter ``F_c`` that filters ``F_s``, then a 1x1 conv.
+
+A decoder stage is that up-sampler followed by a fusion with the backbone's
+low-level feature of the same resolution; the decoder stacks stages from the
+deepest feature up to stride 4.
+
+Choices the paper leaves open (ARM-Net has no public code):
+
+* the channel compressor before the kernel encoder and the default
+  ``k_u = 5``, ``k_e = 3``, 64 compressed channels are CARAFE's
+  (``mmcv.ops.CARAFEPack``); the paper gives no values;
+* the filter generation layer ``g`` is adaptive average pooling (the only
+  operation the paper names) of the channel-weighted feature ``W_c F``
+  (DANet's channel attention form); it has no parameters; ``k = 3``;
+* "blend low-level features with each stage" is a 1x1 lateral conv on the
+  backbone feature, concatenation and a 3x3 conv;
+* the deepest input enters the first DPD as it is (no projection): the
+  1x1 conv of the channel branch sets the decoder's width.
+"""
+from typing import Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from mmcv.cnn import ConvModule
+from mmcv.ops.carafe import CARAFEPack
+from mmengine.model import BaseModule
+from mmocr.registry import MODELS
+from torch import Tensor, nn
+
+from .reassembly import content_aware_reassembly
+
+
+@MODELS.register_module()
+class ARMNetSpatialContextUpsampler(CARAFEPack):
+    """Spatial Context-Aware Module: content-aware up-sampling (eq. 4).
+
+    mmcv's ``CARAFEPack`` (1x1 channel compressor, ``k_e x k_e`` content
+    encoder predicting ``r^2 k_u^2`` weights per position, pixel shuffle,
+    softmax over each ``k_u x k_u`` kernel) with the reassembly replaced by
+    :func:`content_aware_reassembly`, which also runs on CPU.
+
+    Args:
+        channels (int): Channels ``C`` of the input (kept by the output).
+        scale_factor (int): Up-sampling rate ``r``. Defaults to 2.
+        up_kernel (int): Reassembly kernel size ``k_u``. Defaults to 5.
+        encoder_kernel (int): Kernel size ``k_e`` of the weight generator.
+            Defaults to 3.
+        compressed_channels (int): Channels after the compressor. Defaults
+            to 64.
+        up_group (int): Channel groups with their own kernels. Defaults to 1.
+    """
+
+    def __init__(self,
+                 channels: int,
+                 scale_factor: int = 2,
+                 up_kernel: int = 5,
+                 encoder_kernel: int = 3,
+                 compressed_channels: int = 64,
+                 up_group: int = 1) -> None:
+        super().__init__(
+            channels,
+            scale_factor,
+            up_kernel=up_kernel,
+            up_group=up_group,
+            encoder_kernel=encoder_kernel,
+            compressed_channels=compressed_channels)
+
+    def feature_reassemble(self, x: Tensor, mask: Tensor) -> Tensor:
+        """Reassemble ``x`` with normalised kernels ``mask`` (``W_u``).
+
+        Args:
+            x (Tensor): ``N x C x H x W`` features.
+            mask (Tensor): ``N x (G k_u^2) x rH x rW`` normalised kernels.
+
+        Returns:
+            Tensor: ``F_s``, ``N x C x rH x rW``.
+        """
+        return content_aware_reassembly(x, mask, self.up_kernel,
+                                        self.scale_factor, self.up_group)
+
+
+@MODELS.register_module()
+class ARMNetChannelSemanticModule(BaseModule):
+    """Channel Semantic-Aware Module (eq. 5 and the lower branch of Fig. 4).
+
+    ``W_c = softmax(F F^T)`` over the second channel index (``F`` flattened
+    to ``C x HW``; each row sums to 1); ``F_c = AdaptiveAvgPool_k(W_c F)``
+    is a ``C x k x k`` filter per sample, applied depth-wise (zero padding,
+    stride 1) to the up-sampled ``F_s``; a 1x1 conv fuses the channels.
+    ``W_c`` and ``W_c F`` are computed in float32, outside autocast
+    (``F F^T`` overflows fp16).
+
+    Args:
+        in_channels (int): Channels ``C`` of ``F`` and ``F_s``.
+        out_channels (int): Channels after the 1x1 conv.
+        filter_size (int): Odd size ``k`` of the dynamic filter. Defaults
+            to 3.
+        conv_cfg (dict, optional): Conv layer config of the 1x1 conv.
+        norm_cfg (dict, optional): Norm layer of the 1x1 conv. Defaults to
+            BN.
+        act_cfg (dict, optional): Activation of the 1x1 conv. Defaults to
+            ReLU.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 filter_size: int = 3,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: Optional[dict] = dict(type='BN'),
+                 act_cfg: Optional[dict] = dict(type='ReLU'),
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if filter_size < 1 or filter_size % 2 == 0:
+            raise ValueError(
+                f'filter_size must be odd and positive, got {filter_size}')
+        self.filter_size = filter_size
+        self.fuse = ConvModule(
+            in_channels,
+            out_channels,
+            1,
+            conv_cfg=conv_cfg,
+            norm_cfg=norm_cfg,
+            act_cfg=act_cfg)
+
+    @staticmethod
+    def channel_affinity(x: Tensor) -> Tensor:
+        """Channel attention map ``W_c`` of eq. (5).
+
+        Args:
+            x (Tensor): ``F``, ``N x C x H x W``.
+
+        Returns:
+            Tensor: ``N x C x C`` float32, rows summing to 1.
+        """
+        flat = x.flatten(2).float()
+        return torch.bmm(flat, flat.transpose(1, 2)).softmax(dim=-1)
+
+    def dynamic_filter(self, x: Tensor) -> Tensor:
+        """Channel-weighted dynamic filter ``F_c = g(W_c F)``.
+
+        Args:
+            x (Tensor): ``F``, ``N x C x H x W``.
+
+        Returns:
+            Tensor: ``N x C x k x k`` filters in ``x``'s dtype.
+        """
+        with torch.autocast(device_type=x.device.type, enabled=False):
+            weighted = torch.bmm(
+                self.channel_affinity(x), x.flatten(2).float())
+        weighted = weighted.view_as(x).to(x.dtype)
+        return F.adaptive_avg_pool2d(weighted, self.filter_size)
+
+    def forward(self, x: Tensor, upsampled: Tensor) -> Tensor:
+        """Filter ``F_s`` with ``F``'s dynamic filter and fuse channels.
+
+        Args:
+            x (Tensor): ``F``, ``N x C x H x W``.
+            upsampled (Tensor): ``F_s``, ``N x C x H' x W'``.
+
+        Returns:
+            Tensor: ``N x out_channels x H' x W'``.
+        """
+        n, c, h, w = upsampled.shape
+        filters = self.dynamic_filter(x).reshape(n * c, 1, self.filter_size,
+                                                 self.filter_size)
+        # One grouped conv filters every sample with its own filters.
+        out = F.conv2d(
+            upsampled.reshape(1, n * c, h, w),
+            filters,
+            padding=self.filter_size // 2,
+            groups=n * c)
+        return self.fuse(out.view(n, c, h, w))
+
+
+@MODELS.register_module()
+class ARMNetDPDStage(BaseModule):
+    """A decoder stage: the DPD up-sampler of Fig. 4, then a skip fusion.
+
+    ``F_s = ARMNetSpatialContextUpsampler(x)``,
+    ``up = ARMNetChannelSemanticModule(x, F_s)`` (``out_channels`` channels),
+    ``out = conv3x3(cat(up, conv1x1(skip)))``. If odd input sizes make
+    ``up`` differ from the skip's size, it is resized (bilinear) to it.
+
+    Args:
+        in_channels (int): Channels of the deeper input ``x``.
+        skip_channels (int): Channels of the backbone feature ``skip``.
+        out_channels (int): Channels of ``up``, of the lateral map and of
+            the output.
+        scale_factor (int): Up-sampling rate ``r``. Defaults to 2.
+        up_kernel (int): Reassembly kernel size ``k_u``. Defaults to 5.
+        encoder_kernel (int): Weight generator kernel size ``k_e``.
+            Defaults to 3.
+        compressed_channels (int): Channels of CARAFE's compressor.
+            Defaults to 64.
+        filter_size (int): Size ``k`` of the channel dynamic filter.
+            Defaults to 3.
+        conv_cfg (dict, optional): Conv layer of every ConvModule.
+        norm_cfg (dict, optional): Norm layer of every ConvModule. Defaults
+            to BN.
+        act_cfg (dict, optional): Activation of every ConvModule. Defaults
+            to ReLU.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 skip_channels: int,
+                 out_channels: int,
+                 scale_factor: int = 2,
+                 up_kernel: int = 5,
+                 encoder_kernel: int = 3,
+                 compressed_channels: int = 64,
+                 filter_size: int = 3,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: Optional[dict] = dict(type='BN'),
+                 act_cfg: Optional[dict] = dict(type='ReLU'),
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        layer_cfg = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
+        self.spatial = ARMNetSpatialContextUpsampler(
+            in_channels,
+            scale_factor=scale_factor,
+            up_kernel=up_kernel,
+            encoder_kernel=encoder_kernel,
+            compressed_channels=compressed_channels)
+        self.channel = ARMNetChannelSemanticModule(
+            in_channels, out_channels, filter_size=filter_size, **layer_cfg)
+        self.lateral = ConvModule(skip_channels, out_channels, 1,
+                                  **layer_cfg)
+        self.fuse = ConvModule(
+            2 * out_channels, out_channels, 3, padding=1, **layer_cfg)
+
+    def forward(self, x: Tensor, skip: Tensor) -> Tensor:
+        """Up-sample ``x`` and fuse it with ``skip``.
+
+        Args:
+            x (Tensor): ``N x in_channels x h x w``.
+            skip (Tensor): ``N x skip_channels x H x W``, ``H ~ r h``.
+
+        Returns:
+            Tensor: ``N x out_channels x H x W``.
+        """
+        up = self.channel(x, self.spatial(x))
+        if up.shape[-2:] != skip.shape[-2:]:
+            up = F.interpolate(
+                up, size=skip.shape[-2:], mode='bilinear', align_corners=False)
+        return self.fuse(torch.cat([up, self.lateral(skip)], dim=1))
+
+
+@MODELS.register_module()
+class ARMNetDPD(BaseModule):
+    """ARM-Net's decoder: DPD stages from the deepest feature to stride 4.
+
+    The first :class:`ARMNetDPDStage` up-samples the deepest input (C5, or the
+    TSM output) itself and fuses the next shallower one; each further stage
+    doubles the resolution again and fuses the next input (C3, then C2).
+
+    Args:
+        in_channels (Sequence[int]): Channels of the inputs, shallowest
+            (stride 4) first, deepest last, e.g. ``(256, 512, 1024, 2048)``
+            for ResNet-50's C2..C5. Consecutive inputs differ by the stages'
+            ``scale_factor`` (2 by default) in resolution.
+        channels (int): Output channels of every stage. Defaults to 256.
+        stage_cfg (dict, optional): Further keyword arguments of every
+            :class:`ARMNetDPDStage` (``up_kernel``, ``encoder_kernel``,
+            ``compressed_channels``, ``filter_size``, ``norm_cfg``, ...);
+            its defaults if None.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: Sequence[int],
+                 channels: int = 256,
+                 stage_cfg: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if len(in_channels) < 2:
+            raise ValueError('ARMNetDPD needs at least two '
+                             f'inputs, got in_channels={in_channels}')
+        self.in_channels = tuple(in_channels)
+        self.out_channels = channels
+        deeper = [in_channels[-1]] + [channels] * (len(in_channels) - 2)
+        # Deepest stage first: stage i fuses input -(i + 2).
+        self.stages = nn.ModuleList(
+            ARMNetDPDStage(deep, skip, channels, **(stage_cfg or {}))
+            for deep, skip in zip(deeper, in_channels[-2::-1]))
+
+    def forward(self, feats: Sequence[Tensor]) -> Tensor:
+        """Decode a feature pyramid.
+
+        Args:
+            feats (Sequence[Tensor]): One tensor per ``in_channels`` entry,
+                shallowest first.
+
+        Returns:
+            Tensor: ``N x channels x H x W`` at ``feats[0]``'s resolution.
+        """
+        if len(feats) != len(self.in_channels):
+            raise ValueError(f'expected {len(self.in_channels)} features, '
+                             f'got {len(feats)}')
+        x = feats[-1]
+        for stage, skip in zip(self.stages, feats[-2::-1]):
+            x = stage(x, skip)
+        return x
