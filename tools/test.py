@@ -10,7 +10,7 @@ from mmengine.config import Config, DictAction
 
 import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
 from mmtextknow.utils import (apply_common_options, build_runner, run_cli,
-                              set_local_rank_env)
+                              set_local_rank_env, teardown_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -96,7 +96,10 @@ def main() -> None:
         cfg.model = cfg.tta_model
     if args.save_preds:
         add_prediction_dump(cfg, args.checkpoint)
-    build_runner(cfg).test()
+    try:
+        build_runner(cfg).test()
+    finally:
+        teardown_distributed()
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ from mmengine.logging import print_log
 
 import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
 from mmtextknow.utils import (apply_common_options, build_runner, run_cli,
-                              set_local_rank_env)
+                              set_local_rank_env, teardown_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -76,7 +76,10 @@ def main() -> None:
             raise RuntimeError('--auto-scale-lr needs "auto_scale_lr" with '
                                '"base_batch_size" in the config')
         cfg.auto_scale_lr.enable = True
-    build_runner(cfg).train()
+    try:
+        build_runner(cfg).train()
+    finally:
+        teardown_distributed()
 
 
 if __name__ == '__main__':

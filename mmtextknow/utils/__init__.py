@@ -4,11 +4,12 @@ from .errors import DataError
 from .polygon import polygon_area, polygon_problem
 from .timing import time_callable
 from .launch import (apply_common_options, build_runner, default_work_dir,
-                     set_local_rank_env, setup_cpu_distributed)
+                     set_local_rank_env, setup_cpu_distributed,
+                     teardown_distributed)
 
 __all__ = [
     'allow_mmengine_checkpoints', 'history_buffer_getattr', 'DataError',
     'apply_common_options', 'build_runner', 'default_work_dir',
     'set_local_rank_env', 'setup_cpu_distributed', 'polygon_area',
-    'polygon_problem', 'run_cli', 'time_callable'
+    'polygon_problem', 'run_cli', 'time_callable', 'teardown_distributed'
 ]

@@ -60,6 +60,18 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> bool:
     return True
 
 
+def teardown_distributed() -> None:
+    """Destroy the process group, if any, before the process exits.
+
+    MMEngine never destroys it; leaving a gloo group to the interpreter's
+    exit can abort the process ("terminate called without an active
+    exception") while its threads are still alive.
+    """
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def set_local_rank_env(local_rank: int) -> None:
     """Export ``LOCAL_RANK`` for launchers that pass ``--local_rank``."""
     os.environ.setdefault('LOCAL_RANK', str(local_rank))

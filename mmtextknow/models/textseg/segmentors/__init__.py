@@ -1,4 +1,7 @@
+from .armnet import ARMNet, ARMNetBilinearDecoder
 from .base import BaseTextSegmentor
 from .fcn import FCNTextSegmentor
 
-__all__ = ['BaseTextSegmentor', 'FCNTextSegmentor']
+__all__ = [
+    'ARMNet', 'ARMNetBilinearDecoder', 'BaseTextSegmentor', 'FCNTextSegmentor'
+]

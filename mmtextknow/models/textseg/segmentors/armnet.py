@@ -1,0 +1,226 @@
+"""ARM-Net (ACCV 2022): backbone + TSM + DPD, one text logit per pixel.
+
+Paper: Ren et al., "Looking from a Higher-level Perspective: Attention and
+Recognition Enhanced Multi-scale Scene Text Segmentation", ACCV 2022 (no
+public code). The building blocks are in :mod:`mmtextknow.models.textseg.
+armnet`; this module wires them into a segmentor and adds the plain decoder
+of the "without DPD" ablation.
+
+Paper facts: ResNet-50 backbone; the TSM (GTM + DTM) on the extracted
+features; the DPD up-samples them, fusing low-level backbone features at
+each stage; REM (a recognizer's attention prior, eq. 6) is an auxiliary
+branch that enhances the segmentation features.
+
+Our reading (the paper leaves these open):
+
+- the TSM reads the deepest backbone feature (C5, stride 32) and replaces
+  it in the pyramid the decoder reads, which goes up to stride 4 (C2);
+- the loss is not given in the paper: BCE + Dice on the pixel-level mask,
+  as the FCN baseline (:class:`FCNTextSegmentor`, whose loss and
+  prediction ARM-Net inherits);
+- the classifier on the stride-4 decoder features is the FCN head
+  (1x1 conv + norm + act, then a 1x1 conv to one logit), up-sampled
+  bilinearly to the input size.
+"""
+from typing import Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn.functional as F
+from mmcv.cnn import ConvModule
+from mmengine.model import BaseModule
+from mmocr.registry import MODELS
+from torch import Tensor, nn
+
+from .fcn import FCNTextSegmentor
+
+
+@MODELS.register_module()
+class ARMNetBilinearDecoder(BaseModule):
+    """The decoder of the "without DPD" ablation (Table 2 of the paper).
+
+    :class:`~mmtextknow.models.textseg.armnet.ARMNetDPD` with its DPD
+    up-sampler (spatial context-aware up-sampling + channel semantic
+    module) replaced by a 1x1 conv + norm + act and bilinear interpolation;
+    the low-level fusion of each stage is the DPD stage's (1x1 lateral conv
+    on the backbone feature, concatenation, 3x3 conv), so that only the
+    up-sampler differs between the two decoders.
+
+    Args:
+        in_channels (Sequence[int]): Channels of the inputs, shallowest
+            (stride 4) first, deepest last.
+        channels (int): Output channels of every stage. Defaults to 256.
+        conv_cfg (dict, optional): Conv layer of every ConvModule.
+        norm_cfg (dict, optional): Norm layer of every ConvModule. Defaults
+            to BN.
+        act_cfg (dict, optional): Activation of every ConvModule. Defaults
+            to ReLU.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: Sequence[int],
+                 channels: int = 256,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: Optional[dict] = dict(type='BN'),
+                 act_cfg: Optional[dict] = dict(type='ReLU'),
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if len(in_channels) < 2:
+            raise ValueError('ARMNetBilinearDecoder needs at least two '
+                             f'inputs, got in_channels={in_channels}')
+        layer_cfg = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
+        self.in_channels = tuple(in_channels)
+        self.out_channels = channels
+        deeper = [in_channels[-1]] + [channels] * (len(in_channels) - 2)
+        skips = in_channels[-2::-1]
+        # Deepest stage first: stage i fuses input -(i + 2).
+        self.projections = nn.ModuleList(
+            ConvModule(c, channels, 1, **layer_cfg) for c in deeper)
+        self.laterals = nn.ModuleList(
+            ConvModule(c, channels, 1, **layer_cfg) for c in skips)
+        self.fusions = nn.ModuleList(
+            ConvModule(2 * channels, channels, 3, padding=1, **layer_cfg)
+            for _ in skips)
+
+    def forward(self, feats: Sequence[Tensor]) -> Tensor:
+        """Decode a feature pyramid.
+
+        Args:
+            feats (Sequence[Tensor]): One tensor per ``in_channels`` entry,
+                shallowest first.
+
+        Returns:
+            Tensor: ``N x channels x H x W`` at ``feats[0]``'s resolution.
+        """
+        if len(feats) != len(self.in_channels):
+            raise ValueError(f'expected {len(self.in_channels)} features, '
+                             f'got {len(feats)}')
+        x = feats[-1]
+        for project, lateral, fuse, skip in zip(self.projections,
+                                                self.laterals, self.fusions,
+                                                feats[-2::-1]):
+            up = F.interpolate(
+                project(x),
+                size=skip.shape[-2:],
+                mode='bilinear',
+                align_corners=False)
+            x = fuse(torch.cat([up, lateral(skip)], dim=1))
+        return x
+
+
+@MODELS.register_module()
+class ARMNet(FCNTextSegmentor):
+    """ARM-Net without its REM: backbone, TSM, DPD, one text logit.
+
+    ``backbone -> (C2, C3, C4, C5)``; ``tsm(C5)`` replaces C5; ``decoder``
+    turns the pyramid into stride-4 segmentation features
+    (:meth:`extract_feat`); ``seg_head`` predicts the text logit and
+    up-samples it to the input size. Training and prediction are
+    :class:`FCNTextSegmentor`'s (BCE + Dice on the pixel-level mask of the
+    samples that have one; thresholded probabilities at ``ori_shape``).
+
+    Ablation switches (Tables 2-4 of the paper): ``tsm=None`` drops the TSM
+    (the decoder then reads C5 itself); ``decoder=dict(type=
+    'ARMNetBilinearDecoder', ...)`` replaces the DPD; the TSM's ``use_gtm``,
+    ``use_dtm`` and ``dilations`` select its sub-modules and rates.
+
+    The REM (recognition enhanced module, eq. 6) is future work: it will be
+    an auxiliary branch on the stride-4 features of :meth:`extract_feat`
+    (a light U-Net predicting the recognizer's text attention map, L1 loss,
+    and the attention of eq. 6 giving the enhanced features ``T_e`` the
+    head reads). ``rem`` is reserved for it; giving it raises
+    ``NotImplementedError`` rather than silently training without it.
+
+    Args:
+        backbone (dict): Backbone config, e.g. ``dict(type='mmdet.ResNet',
+            depth=50, out_indices=(0, 1, 2, 3), init_cfg=None)``.
+        decoder (dict): Decoder config: ``ARMNetDPD`` (the paper) or
+            ``ARMNetBilinearDecoder`` (without DPD); it maps the feature
+            pyramid (shallowest first) to one feature map at the shallowest
+            level's resolution.
+        seg_head (dict): Classifier config, e.g. ``FCNTextSegHead`` on the
+            decoder's output (``forward(feats, out_shape)`` and
+            ``loss_by_feat(logits, gt_masks, valid)``). Stored as
+            ``decode_head``.
+        tsm (dict, optional): ``ARMNetTSM`` config applied to the deepest
+            backbone feature; None drops the TSM. Defaults to None.
+        rem (dict, optional): Reserved for the REM; must be None.
+        data_preprocessor (dict, optional): Data preprocessor config
+            (``TextSegDataPreprocessor``).
+        threshold (float): Probability above which a pixel is text.
+            Defaults to 0.5.
+        init_cfg (dict or list[dict], optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 decoder: dict,
+                 seg_head: dict,
+                 tsm: Optional[dict] = None,
+                 rem: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 threshold: float = 0.5,
+                 init_cfg: Optional[Union[dict, list]] = None) -> None:
+        if rem is not None:
+            raise NotImplementedError(
+                'ARM-Net\'s REM (recognizer attention prior, eq. 6) is not '
+                'implemented yet; build the model with rem=None')
+        super().__init__(
+            backbone=backbone,
+            decode_head=seg_head,
+            data_preprocessor=data_preprocessor,
+            threshold=threshold,
+            init_cfg=init_cfg)
+        self.tsm = MODELS.build(tsm) if tsm is not None else None
+        self.decoder = MODELS.build(decoder)
+        self._check_channels()
+
+    def _check_channels(self) -> None:
+        """Fail at build time when the components' widths do not chain.
+
+        Raises:
+            ValueError: If the decoder's deepest input is not the TSM's
+                output width, or the head does not read the decoder's
+                output width (checked where the modules expose them).
+        """
+        decoder_in = getattr(self.decoder, 'in_channels', None)
+        if self.tsm is not None and decoder_in is not None and (
+                decoder_in[-1] != self.tsm.out_channels):
+            raise ValueError(
+                f'the TSM outputs {self.tsm.out_channels} channels but the '
+                f'decoder\'s deepest input has {decoder_in[-1]}: set '
+                f'decoder.in_channels[-1]={self.tsm.out_channels}')
+        decoder_out = getattr(self.decoder, 'out_channels', None)
+        head_in = getattr(self.decode_head, 'in_channels', None)
+        if decoder_out is not None and head_in is not None and (
+                list(head_in) != [decoder_out]):
+            raise ValueError(
+                f'the decoder outputs {decoder_out} channels but the head '
+                f'reads {list(head_in)}: set seg_head.in_channels='
+                f'{decoder_out}')
+
+    def extract_backbone_feat(self, inputs: Tensor) -> Tuple[Tensor, ...]:
+        """The backbone's pyramid, its deepest level through the TSM.
+
+        Args:
+            inputs (Tensor): NxCxHxW images.
+
+        Returns:
+            tuple[Tensor]: The levels, shallowest first; the last one is the
+            TSM's output when the TSM is used.
+        """
+        feats = list(self.backbone(inputs))
+        if self.tsm is not None:
+            feats[-1] = self.tsm(feats[-1])
+        return tuple(feats)
+
+    def extract_feat(self, inputs: Tensor) -> Tensor:
+        """Segmentation features: the decoded pyramid (where REM will act).
+
+        Args:
+            inputs (Tensor): NxCxHxW images.
+
+        Returns:
+            Tensor: ``N x C x H/4 x W/4`` decoder features (for a ResNet).
+        """
+        return self.decoder(self.extract_backbone_feat(inputs))

@@ -1,0 +1,179 @@
+"""ARMNet: every config's model trains and predicts; the ablation switches.
+
+The ResNet-50 configs are built at ResNet-18 depth with small widths
+(:func:`_shrunk`) to keep the test fast; one test builds the real ResNet-50
+TotalText model and runs a single forward. The ICDAR-2013 and TextSeg
+configs share the TotalText model, which is checked instead of running it
+again.
+"""
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
+from mmengine.structures import PixelData
+
+import mmtextknow  # noqa: F401  (registers the models)
+from mmocr.registry import MODELS
+from mmtextknow.models.textseg.armnet import ARMNetDPD
+from mmtextknow.models.textseg.segmentors import (ARMNet,
+                                                  ARMNetBilinearDecoder)
+from mmtextknow.structures import TextSegDataSample
+
+CONFIG_DIR = (Path(__file__).resolve().parents[3] / 'configs' / 'textseg' /
+              'armnet')
+TOY = 'armnet_resnet18_8e_toy.py'
+TOTALTEXT = 'armnet_resnet50_100e_totaltext.py'
+SAME_MODEL_AS_TOTALTEXT = ('armnet_resnet50_100e_icdar2013.py',
+                           'armnet_resnet50_100e_textseg.py')
+CONFIGS = sorted(
+    p.name for p in CONFIG_DIR.glob('armnet_*.py')
+    if p.name not in SAME_MODEL_AS_TOTALTEXT)
+SIZE = 64
+ORI_SHAPE = (96, 80)
+
+
+def _model_cfg(name: str) -> ConfigDict:
+    init_default_scope('mmocr')
+    return Config.fromfile(str(CONFIG_DIR / name)).model
+
+
+def _shrunk(name: str) -> ConfigDict:
+    """The config's model at ResNet-18 depth, base width 16, a 16-channel
+    TSM and a 32-channel decoder (the toy config as it is)."""
+    cfg = _model_cfg(name)
+    if name == TOY:
+        return cfg
+    cfg.backbone.update(depth=18, base_channels=16)
+    deepest = 128
+    if cfg.tsm is not None:
+        cfg.tsm.update(in_channels=deepest, channels=16)
+        deepest = MODELS.build(cfg.tsm).out_channels
+    cfg.decoder.update(in_channels=[16, 32, 64, deepest], channels=32)
+    if cfg.decoder.type == 'ARMNetDPD':
+        cfg.decoder.stage_cfg = dict(compressed_channels=16)
+    cfg.seg_head.update(in_channels=32, feat_channels=16)
+    return cfg
+
+
+def _build(cfg: ConfigDict) -> ARMNet:
+    torch.manual_seed(0)
+    return MODELS.build(cfg)
+
+
+def _samples(num: int = 2):
+    """Samples of 64x64 inputs with a pixel mask, restored to 96x80."""
+    samples = []
+    for _ in range(num):
+        sample = TextSegDataSample(
+            metainfo=dict(
+                has_pixel_mask=True,
+                has_polygon_mask=False,
+                img_shape=(SIZE, SIZE),
+                ori_shape=ORI_SHAPE,
+                batch_input_shape=(SIZE, SIZE)))
+        mask = torch.zeros(1, SIZE, SIZE, dtype=torch.uint8)
+        mask[:, 20:40, 10:50] = 1
+        sample.gt_pixel_mask = PixelData(data=mask)
+        samples.append(sample)
+    return samples
+
+
+@pytest.mark.parametrize('name', CONFIGS)
+def test_config_model_trains_and_predicts(name):
+    model = _build(_shrunk(name))
+    inputs = torch.randn(2, 3, SIZE, SIZE)
+    model.train()
+    losses = model(inputs, _samples(), mode='loss')
+    assert set(losses) == {'loss_bce', 'loss_dice'}
+    assert all(torch.isfinite(v) and v > 0 for v in losses.values())
+    sum(losses.values()).backward()
+    for module in (model.backbone.conv1, model.tsm, model.decoder):
+        if module is not None:
+            assert any(p.grad is not None and p.grad.abs().sum() > 0
+                       for p in module.parameters())
+    for param in model.parameters():
+        if param.grad is not None:
+            assert torch.isfinite(param.grad).all()
+
+    model.eval()
+    with torch.no_grad():
+        results = model(inputs, _samples(), mode='predict')
+    for sample in results:
+        assert sample.pred_pixel_mask.data.shape == (1, *ORI_SHAPE)
+        assert set(sample.pred_pixel_mask.data.unique().tolist()) <= {0, 1}
+
+
+@pytest.mark.parametrize('name', SAME_MODEL_AS_TOTALTEXT)
+def test_dataset_configs_share_the_totaltext_model(name):
+    assert _model_cfg(name) == _model_cfg(TOTALTEXT)
+
+
+def test_resnet50_totaltext_model_forward():
+    model = _build(_model_cfg(TOTALTEXT)).eval()
+    assert model.backbone.depth == 50
+    assert isinstance(model.decoder, ARMNetDPD)
+    assert model.decoder.in_channels[-1] == model.tsm.out_channels == 2304
+    with torch.no_grad():
+        logits = model(torch.randn(1, 3, SIZE, SIZE), mode='tensor')
+    assert logits.shape == (1, 1, SIZE, SIZE)
+    assert torch.isfinite(logits).all()
+
+
+SWITCHES = [
+    ('', lambda m: m.tsm.gtm is not None and m.tsm.dtm is not None and
+     isinstance(m.decoder, ARMNetDPD)),
+    ('_wo-tsm', lambda m: m.tsm is None and isinstance(m.decoder, ARMNetDPD)),
+    ('_wo-dpd', lambda m: m.tsm is not None and isinstance(
+        m.decoder, ARMNetBilinearDecoder)),
+    ('_wo-tsm-dpd', lambda m: m.tsm is None and isinstance(
+        m.decoder, ARMNetBilinearDecoder)),
+    ('_gtm-only', lambda m: m.tsm.gtm is not None and m.tsm.dtm is None),
+    ('_dtm-only', lambda m: m.tsm.gtm is None and m.tsm.dtm is not None),
+    ('_dtm-d1-3-6-12', lambda m: m.tsm.dtm.dilations == (1, 3, 6, 12)),
+    ('_dtm-d1-6-12-18', lambda m: m.tsm.dtm.dilations == (1, 6, 12, 18)),
+    ('_dtm-d1-12-18-24', lambda m: m.tsm.dtm.dilations == (1, 12, 18, 24)),
+]
+
+
+@pytest.mark.parametrize(
+    'suffix, check', SWITCHES, ids=[s or 'full' for s, _ in SWITCHES])
+def test_ablation_switches_change_the_module_graph(suffix, check):
+    name = TOTALTEXT.replace('.py', f'{suffix}.py')
+    assert check(_build(_shrunk(name)))
+
+
+def test_default_tsm_uses_the_paper_dilations():
+    model = _build(_shrunk(TOTALTEXT))
+    assert model.tsm.dtm.dilations == (1, 2, 3, 6)
+
+
+def test_rem_is_not_implemented():
+    cfg = _shrunk(TOY)
+    cfg.rem = dict(type='ARMNetREM')
+    with pytest.raises(NotImplementedError, match='REM'):
+        MODELS.build(cfg)
+
+
+@pytest.mark.parametrize('key, value', [
+    ('decoder.in_channels', [64, 128, 256, 512]),
+    ('seg_head.in_channels', 16),
+])
+def test_mismatched_widths_fail_at_build_time(key, value):
+    cfg = _shrunk(TOY)
+    module, arg = key.split('.')
+    cfg[module][arg] = value
+    with pytest.raises(ValueError, match='channels'):
+        MODELS.build(cfg)
+
+
+def test_bilinear_decoder_shapes_and_input_check():
+    decoder = ARMNetBilinearDecoder([8, 16, 32], channels=4)
+    feats = [torch.randn(2, c, 32 // 2**i, 32 // 2**i)
+             for i, c in enumerate((8, 16, 32))]
+    assert decoder(feats).shape == (2, 4, 32, 32)
+    with pytest.raises(ValueError, match='expected 3'):
+        decoder(feats[1:])
+    with pytest.raises(ValueError, match='two'):
+        ARMNetBilinearDecoder([8])
