@@ -5,23 +5,11 @@ _base_ = [
     'mmocr::textdet/_base_/default_runtime.py',
     '../../_base_/datasets/toy_scenetext.py',
     '../../_base_/schedules/schedule_adam_toy.py',
+    'textseg_steps.py',
 ]
 custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 
 img_scale = (256, 256)
-load_steps = [
-    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-    dict(
-        type='LoadOCRAnnotations',
-        with_polygon=True,
-        with_bbox=True,
-        with_label=True),
-]
-mask_steps = [
-    dict(type='LoadTextMasks'),
-    # Polygon-level GT from the word polygons where no mask file exists.
-    dict(type='RasterizePolygonMask'),
-]
 geometric_steps = [
     # The same transform for the image, both masks and polygons.
     dict(type='TextSegRandomRotate', max_angle=10),
@@ -34,22 +22,9 @@ geometric_steps = [
         resize_type='TextSegResize'),
 ]
 crop_steps = [dict(type='TextSegRandomCrop', target_size=img_scale)]
-colour_steps = [
-    # Brightness, contrast, saturation, hue: MMOCR's torchvision wrapper as
-    # is; it changes only the image, so the masks stay valid.
-    dict(
-        type='TorchVisionWrapper',
-        op='ColorJitter',
-        brightness=0.2,
-        contrast=0.2,
-        saturation=0.5,
-        hue=0.05),
-    dict(type='RandomGaussianNoise', prob=0.5, std=(0., 8.)),
-]
-pack_steps = [dict(type='PackTextSegInputs')]
 train_pipeline = (
-    load_steps + mask_steps + geometric_steps + crop_steps + colour_steps +
-    pack_steps)
+    _base_.load_steps + _base_.mask_steps + geometric_steps + crop_steps +
+    _base_.colour_steps + _base_.pack_steps)
 # Masks are loaded AFTER the resize: they stay at the original size, where
 # predictions (restored by the model's postprocess) are compared with them.
 test_pipeline = [
@@ -89,10 +64,3 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=4))
 randomness = dict(seed=0)
 auto_scale_lr = dict(base_batch_size=8)
-
-textseg_data_preprocessor = dict(
-    type='TextSegDataPreprocessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_size_divisor=32)
