@@ -259,6 +259,53 @@ class ARMNetDPDStage(BaseModule):
 
 
 @MODELS.register_module()
+class ARMNetBilinearStage(BaseModule):
+    """The stage of the "without DPD" ablation (Table 2 of the paper).
+
+    :class:`ARMNetDPDStage` with its up-sampler (spatial context-aware
+    up-sampling + channel semantic module) replaced by a 1x1 conv and
+    bilinear interpolation; the skip fusion is the same, so that only the
+    up-sampler differs between the two decoders.
+
+    Args:
+        in_channels (int): Channels of the deeper input ``x``.
+        skip_channels (int): Channels of the backbone feature ``skip``.
+        out_channels (int): Channels of the output.
+        conv_cfg (dict, optional): Conv layer of every ConvModule.
+        norm_cfg (dict, optional): Norm layer of every ConvModule. Defaults
+            to BN.
+        act_cfg (dict, optional): Activation of every ConvModule. Defaults
+            to ReLU.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 skip_channels: int,
+                 out_channels: int,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: Optional[dict] = dict(type='BN'),
+                 act_cfg: Optional[dict] = dict(type='ReLU'),
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        layer_cfg = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
+        self.project = ConvModule(in_channels, out_channels, 1, **layer_cfg)
+        self.lateral = ConvModule(skip_channels, out_channels, 1,
+                                  **layer_cfg)
+        self.fuse = ConvModule(
+            2 * out_channels, out_channels, 3, padding=1, **layer_cfg)
+
+    def forward(self, x: Tensor, skip: Tensor) -> Tensor:
+        """Up-sample ``x`` bilinearly to ``skip``'s size and fuse them."""
+        up = F.interpolate(
+            self.project(x),
+            size=skip.shape[-2:],
+            mode='bilinear',
+            align_corners=False)
+        return self.fuse(torch.cat([up, self.lateral(skip)], dim=1))
+
+
+@MODELS.register_module()
 class ARMNetDPD(BaseModule):
     """ARM-Net's decoder: DPD stages from the deepest feature to stride 4.
 
@@ -273,9 +320,12 @@ class ARMNetDPD(BaseModule):
             ``scale_factor`` (2 by default) in resolution.
         channels (int): Output channels of every stage. Defaults to 256.
         stage_cfg (dict, optional): Further keyword arguments of every
-            :class:`ARMNetDPDStage` (``up_kernel``, ``encoder_kernel``,
-            ``compressed_channels``, ``filter_size``, ``norm_cfg``, ...);
-            its defaults if None.
+            stage (for :class:`ARMNetDPDStage`: ``up_kernel``,
+            ``encoder_kernel``, ``compressed_channels``, ``filter_size``,
+            ``norm_cfg``, ...); its defaults if None.
+        stage_type (str): Registered stage class. Defaults to
+            ``'ARMNetDPDStage'``; ``'ARMNetBilinearStage'`` gives the
+            "without DPD" ablation.
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -283,17 +333,24 @@ class ARMNetDPD(BaseModule):
                  in_channels: Sequence[int],
                  channels: int = 256,
                  stage_cfg: Optional[dict] = None,
+                 stage_type: str = 'ARMNetDPDStage',
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if len(in_channels) < 2:
-            raise ValueError('ARMNetDPD needs at least two '
+            raise ValueError(f'{type(self).__name__} needs at least two '
                              f'inputs, got in_channels={in_channels}')
         self.in_channels = tuple(in_channels)
         self.out_channels = channels
         deeper = [in_channels[-1]] + [channels] * (len(in_channels) - 2)
         # Deepest stage first: stage i fuses input -(i + 2).
         self.stages = nn.ModuleList(
-            ARMNetDPDStage(deep, skip, channels, **(stage_cfg or {}))
+            MODELS.build(
+                dict(
+                    type=stage_type,
+                    in_channels=deep,
+                    skip_channels=skip,
+                    out_channels=channels,
+                    **(stage_cfg or {})))
             for deep, skip in zip(deeper, in_channels[-2::-1]))
 
     def forward(self, feats: Sequence[Tensor]) -> Tensor:

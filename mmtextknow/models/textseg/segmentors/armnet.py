@@ -24,88 +24,40 @@ Our reading (the paper leaves these open):
 """
 from typing import Optional, Sequence, Tuple, Union
 
-import torch
-import torch.nn.functional as F
-from mmcv.cnn import ConvModule
-from mmengine.model import BaseModule
 from mmocr.registry import MODELS
-from torch import Tensor, nn
+from torch import Tensor
 
+from ..armnet import ARMNetDPD
 from .fcn import FCNTextSegmentor
 
 
 @MODELS.register_module()
-class ARMNetBilinearDecoder(BaseModule):
-    """The decoder of the "without DPD" ablation (Table 2 of the paper).
-
-    :class:`~mmtextknow.models.textseg.armnet.ARMNetDPD` with its DPD
-    up-sampler (spatial context-aware up-sampling + channel semantic
-    module) replaced by a 1x1 conv + norm + act and bilinear interpolation;
-    the low-level fusion of each stage is the DPD stage's (1x1 lateral conv
-    on the backbone feature, concatenation, 3x3 conv), so that only the
-    up-sampler differs between the two decoders.
+class ARMNetBilinearDecoder(ARMNetDPD):
+    """The decoder of the "without DPD" ablation (Table 2 of the paper):
+    :class:`~mmtextknow.models.textseg.armnet.ARMNetDPD` built from
+    :class:`~mmtextknow.models.textseg.armnet.ARMNetBilinearStage` stages
+    (1x1 conv + bilinear up-sampling, the same skip fusion).
 
     Args:
         in_channels (Sequence[int]): Channels of the inputs, shallowest
             (stride 4) first, deepest last.
         channels (int): Output channels of every stage. Defaults to 256.
-        conv_cfg (dict, optional): Conv layer of every ConvModule.
-        norm_cfg (dict, optional): Norm layer of every ConvModule. Defaults
-            to BN.
-        act_cfg (dict, optional): Activation of every ConvModule. Defaults
-            to ReLU.
+        stage_cfg (dict, optional): Further keyword arguments of every
+            stage (``conv_cfg``, ``norm_cfg``, ``act_cfg``).
         init_cfg (dict, optional): Initialisation config.
     """
 
     def __init__(self,
                  in_channels: Sequence[int],
                  channels: int = 256,
-                 conv_cfg: Optional[dict] = None,
-                 norm_cfg: Optional[dict] = dict(type='BN'),
-                 act_cfg: Optional[dict] = dict(type='ReLU'),
+                 stage_cfg: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        if len(in_channels) < 2:
-            raise ValueError('ARMNetBilinearDecoder needs at least two '
-                             f'inputs, got in_channels={in_channels}')
-        layer_cfg = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
-        self.in_channels = tuple(in_channels)
-        self.out_channels = channels
-        deeper = [in_channels[-1]] + [channels] * (len(in_channels) - 2)
-        skips = in_channels[-2::-1]
-        # Deepest stage first: stage i fuses input -(i + 2).
-        self.projections = nn.ModuleList(
-            ConvModule(c, channels, 1, **layer_cfg) for c in deeper)
-        self.laterals = nn.ModuleList(
-            ConvModule(c, channels, 1, **layer_cfg) for c in skips)
-        self.fusions = nn.ModuleList(
-            ConvModule(2 * channels, channels, 3, padding=1, **layer_cfg)
-            for _ in skips)
-
-    def forward(self, feats: Sequence[Tensor]) -> Tensor:
-        """Decode a feature pyramid.
-
-        Args:
-            feats (Sequence[Tensor]): One tensor per ``in_channels`` entry,
-                shallowest first.
-
-        Returns:
-            Tensor: ``N x channels x H x W`` at ``feats[0]``'s resolution.
-        """
-        if len(feats) != len(self.in_channels):
-            raise ValueError(f'expected {len(self.in_channels)} features, '
-                             f'got {len(feats)}')
-        x = feats[-1]
-        for project, lateral, fuse, skip in zip(self.projections,
-                                                self.laterals, self.fusions,
-                                                feats[-2::-1]):
-            up = F.interpolate(
-                project(x),
-                size=skip.shape[-2:],
-                mode='bilinear',
-                align_corners=False)
-            x = fuse(torch.cat([up, lateral(skip)], dim=1))
-        return x
+        super().__init__(
+            in_channels,
+            channels=channels,
+            stage_cfg=stage_cfg,
+            stage_type='ARMNetBilinearStage',
+            init_cfg=init_cfg)
 
 
 @MODELS.register_module()
