@@ -26,12 +26,17 @@ class DemoJob:
     """One method of the demo: a config trained, then tested.
 
     ``summary_metrics`` are printed in the summary (all metrics go to
-    ``summary.json``).
+    ``summary.json``). ``prepare`` are ``python`` commands run first (data
+    conversion). ``checkpoint_options`` maps a config key to an earlier
+    job whose last checkpoint it is set to (ARM-Net's REM reads with the
+    DAN trained just before).
     """
     name: str
     config: str
     description: str
     summary_metrics: Tuple[str, ...]
+    prepare: Tuple[Tuple[str, ...], ...] = ()
+    checkpoint_options: Tuple[Tuple[str, str], ...] = ()
 
 
 DEMO_JOBS: List[DemoJob] = [
@@ -43,9 +48,24 @@ DEMO_JOBS: List[DemoJob] = [
             'the training images without pixel masks)',
             ('textseg/dataset_P', 'textseg/dataset_R', 'textseg/dataset_F',
              'textseg/fgIoU')),
+    DemoJob('dan', 'configs/textrecog/dan/dan_resnet45-cam_20e_toy.py',
+            'DAN, attention-based word recognition on word crops (the '
+            "teacher of ARM-Net's REM)",
+            ('toy/recog/word_acc_ignore_case', 'toy/recog/char_recall'),
+            prepare=tuple(
+                ('tools/dataset_converters/crop_words.py', DATA_ROOT,
+                 f'textdet_{split}.json', f'textrecog_{split}.json')
+                for split in ('train', 'test'))),
+    DemoJob('armnet', 'configs/textseg/armnet/armnet_resnet18_8e_toy.py',
+            'ARM-Net (TSM + DPD + REM reading with the DAN above), '
+            'pixel-level text segmentation',
+            ('textseg/dataset_P', 'textseg/dataset_R', 'textseg/dataset_F',
+             'textseg/fgIoU'),
+            checkpoint_options=(('model.rem.recognizer.checkpoint', 'dan'),
+                                )),
 ]
 
-METRIC_PATTERN = re.compile(r'([\w-]+/[\w-]+): (-?[0-9.]+)')
+METRIC_PATTERN = re.compile(r'([\w-]+(?:/[\w-]+)+): (-?[0-9.]+)')
 
 
 def run(args: List[str], log_file: Path) -> str:
@@ -80,12 +100,30 @@ def last_checkpoint(work_dir: Path) -> Path:
     return Path((work_dir / 'last_checkpoint').read_text().strip())
 
 
-def run_job(job: DemoJob, work_root: Path) -> dict:
+def checkpoint_cfg_options(job: DemoJob,
+                           done: Dict[str, dict]) -> List[str]:
+    """``--cfg-options`` pointing config keys at earlier jobs' checkpoints.
+
+    Raises:
+        SystemExit: If a job it needs has not run in this demo.
+    """
+    options = []
+    for key, source in job.checkpoint_options:
+        if source not in done:
+            sys.exit(f'demo: {job.name} needs the {source} checkpoint: run '
+                     f'--only {source} {job.name}')
+        options.append(f'{key}={done[source]["checkpoint"]}')
+    return ['--cfg-options'] + options if options else []
+
+
+def run_job(job: DemoJob, work_root: Path, done: Dict[str, dict]) -> dict:
     work_dir = work_root / job.name
     print(f'\n=== {job.name}: {job.description} ===', flush=True)
+    for index, command in enumerate(job.prepare):
+        run(list(command), work_dir / f'prepare_{index}.log')
     start = time.time()
-    run(['tools/train.py', job.config, '--work-dir', str(work_dir)],
-        work_dir / 'train.log')
+    run(['tools/train.py', job.config, '--work-dir', str(work_dir)] +
+        checkpoint_cfg_options(job, done), work_dir / 'train.log')
     train_s = time.time() - start
     checkpoint = last_checkpoint(work_dir)
     output = run(['tools/test.py', job.config, str(checkpoint),
@@ -129,8 +167,10 @@ def main() -> None:
     run(['tools/dataset_converters/generate_toy_data.py', DATA_ROOT,
          '--overwrite'], work_root / 'generate.log')
     jobs = [j for j in DEMO_JOBS if not args.only or j.name in args.only]
-    results = [run_job(job, work_root) for job in jobs]
-    print_summary(results, work_root / 'summary.json')
+    done: Dict[str, dict] = {}
+    for job in jobs:
+        done[job.name] = run_job(job, work_root, done)
+    print_summary(list(done.values()), work_root / 'summary.json')
 
 
 if __name__ == '__main__':

@@ -1,3 +1,5 @@
 """Models of mmtextknow, registered into MMOCR's ``MODELS`` on import."""
 from . import textseg  # noqa: F401
 from .textseg import *  # noqa: F401,F403
+from . import textrecog  # noqa: F401
+from .textrecog import *  # noqa: F401,F403

@@ -1,22 +1,27 @@
 """Data sample of the pixel-level text segmentation task."""
-from mmengine.structures import BaseDataElement, PixelData
+from mmengine.structures import BaseDataElement, InstanceData, PixelData
 
 
-def _pixel_data_field(name: str, doc: str) -> property:
-    """A typed :class:`PixelData` field stored as ``_{name}`` (MMOCR's
-    data-sample convention, written once instead of once per field)."""
+def _typed_field(name: str, dtype: type, doc: str) -> property:
+    """A typed field stored as ``_{name}`` (MMOCR's data-sample convention,
+    written once instead of once per field)."""
     private = f'_{name}'
 
-    def getter(self) -> PixelData:
+    def getter(self):
         return getattr(self, private)
 
-    def setter(self, value: PixelData) -> None:
-        self.set_field(value, private, dtype=PixelData)
+    def setter(self, value) -> None:
+        self.set_field(value, private, dtype=dtype)
 
     def deleter(self) -> None:
         delattr(self, private)
 
     return property(getter, setter, deleter, doc)
+
+
+def _pixel_data_field(name: str, doc: str) -> property:
+    """A typed :class:`PixelData` field (see :func:`_typed_field`)."""
+    return _typed_field(name, PixelData, doc)
 
 
 class TextSegDataSample(BaseDataElement):
@@ -47,6 +52,11 @@ class TextSegDataSample(BaseDataElement):
     gt_polygon_mask = _pixel_data_field(
         'gt_polygon_mask', 'Polygon-level text mask (filled word polygons), '
         'as ``gt_pixel_mask``.')
+    gt_instances = _typed_field(
+        'gt_instances', InstanceData, 'Word instances after the geometric '
+        'transforms: ``bboxes`` (Nx4 float, x1 y1 x2 y2 in input pixels) and '
+        '``ignored`` (N bool, unreadable words). Used by methods that read '
+        'the words (ARM-Net\'s REM).')
     pred_pixel_mask = _pixel_data_field(
         'pred_pixel_mask', 'Predicted pixel-level mask at the original image '
         'size: ``data`` binary (uint8, 1xHxW), ``prob`` text probability '

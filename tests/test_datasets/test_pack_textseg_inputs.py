@@ -1,5 +1,6 @@
 """PackTextSegInputs builds TextSegDataSamples."""
 import numpy as np
+import pytest
 import torch
 from mmengine.structures import PixelData
 
@@ -70,3 +71,24 @@ def test_pack_grey_image_and_flag_only_mask():
     sample = packed['data_samples']
     assert 'gt_polygon_mask' in sample and sample.has_polygon_mask is False
     assert 'PackTextSegInputs' in repr(PackTextSegInputs())
+
+
+def test_pack_word_boxes_as_instances():
+    bboxes = np.array([[1, 2, 10, 8], [5, 5, 25, 15]], np.float32)
+    results = _results(gt_bboxes=bboxes, gt_ignored=np.array([False, True]))
+    sample = PackTextSegInputs()(results)['data_samples']
+    torch.testing.assert_close(sample.gt_instances.bboxes,
+                               torch.from_numpy(bboxes))
+    assert sample.gt_instances.ignored.tolist() == [False, True]
+
+
+def test_pack_boxes_without_ignore_flags_and_mismatch():
+    bboxes = np.zeros((3, 4), np.float32)
+    sample = PackTextSegInputs()(_results(gt_bboxes=bboxes))['data_samples']
+    assert sample.gt_instances.ignored.tolist() == [False] * 3
+    # no boxes in the results: no instances
+    assert 'gt_instances' not in PackTextSegInputs()(
+        _results())['data_samples']
+    with pytest.raises(ValueError, match='a.jpg: 3 gt_bboxes but 1'):
+        PackTextSegInputs()(
+            _results(gt_bboxes=bboxes, gt_ignored=np.array([True])))

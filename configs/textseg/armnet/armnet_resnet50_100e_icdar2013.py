@@ -1,5 +1,4 @@
-# ARM-Net (without REM) on ICDAR-2013 (229 train / 233 test). Paper, full
-# model with REM: P 88.9, R 81.6, F 85.1.
+# ARM-Net on ICDAR-2013 (229 train / 233 test). Paper: P 88.9, R 81.6, F 85.1.
 _base_ = [
     '_base_armnet_resnet50.py',
     '_base_armnet_100e.py',

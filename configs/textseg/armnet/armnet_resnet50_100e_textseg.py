@@ -1,6 +1,5 @@
-# ARM-Net (without REM) on TextSeg (2646 train / 340 val / 1038 test),
-# validated on the val split, tested on the test split. Paper, full model
-# with REM: P 92.8, R 92.6, F 92.7.
+# ARM-Net on TextSeg (2646 train / 340 val / 1038 test),
+# validated on the val split, tested on the test split. Paper: P 92.8, R 92.6, F 92.7.
 _base_ = [
     '_base_armnet_resnet50.py',
     '_base_armnet_100e.py',

@@ -1,6 +1,5 @@
-# ARM-Net (without REM) on TotalText (1255 train / 300 test). Paper, full
-# model with REM: P 87.1, R 83.8, F 85.4; without REM (Table 2): P 85.9,
-# R 84.2, F 85.0. The paper does not say how P and R are aggregated; its
+# ARM-Net on TotalText (1255 train / 300 test). Paper: P 87.1, R 83.8,
+# F 85.4 (Table 2, last row). The paper does not say how P and R are aggregated; its
 # Table 1 compares with TexRNet, whose convention is textseg/imagewise_F.
 _base_ = [
     '_base_armnet_resnet50.py',

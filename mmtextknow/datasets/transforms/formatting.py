@@ -4,7 +4,7 @@ from typing import Sequence
 import numpy as np
 import torch
 from mmcv.transforms import BaseTransform, to_tensor
-from mmengine.structures import PixelData
+from mmengine.structures import InstanceData, PixelData
 from mmocr.registry import TRANSFORMS
 
 from mmtextknow.structures import TextSegDataSample
@@ -26,6 +26,7 @@ class PackTextSegInputs(BaseTransform):
     - img
     - gt_pixel_mask, gt_polygon_mask (optional, HxW, 0/1)
     - has_pixel_mask, has_polygon_mask (optional, False when absent)
+    - gt_bboxes (optional, Nx4 float32), gt_ignored (optional, N bool)
     - the ``meta_keys`` (each optional)
 
     Added Keys:
@@ -34,7 +35,11 @@ class PackTextSegInputs(BaseTransform):
     - data_samples (:obj:`TextSegDataSample`): ``gt_pixel_mask`` and
       ``gt_polygon_mask`` as ``PixelData(data=1xHxW uint8 tensor)`` for the
       masks present in the results; metainfo ``has_pixel_mask``,
-      ``has_polygon_mask`` and the ``meta_keys`` found in the results.
+      ``has_polygon_mask`` and the ``meta_keys`` found in the results;
+      ``gt_instances`` = ``InstanceData(bboxes=Nx4 float, ignored=N bool)``
+      when the results have ``gt_bboxes`` (word boxes after the geometric
+      transforms, read by ARM-Net's REM; ``ignored`` all False when the
+      results have no ``gt_ignored``).
 
     Args:
         meta_keys (Sequence[str]): Results keys copied into the metainfo;
@@ -61,6 +66,22 @@ class PackTextSegInputs(BaseTransform):
             return to_tensor(img).permute(2, 0, 1).contiguous()
         return to_tensor(np.ascontiguousarray(img.transpose(2, 0, 1)))
 
+    @staticmethod
+    def _pack_instances(results: dict) -> InstanceData:
+        """The word boxes and their ignore flags as an InstanceData."""
+        bboxes = np.asarray(results['gt_bboxes'], np.float32).reshape(-1, 4)
+        ignored = results.get('gt_ignored')
+        if ignored is None:
+            ignored = np.zeros(len(bboxes), np.bool_)
+        ignored = np.asarray(ignored, np.bool_).reshape(-1)
+        if len(ignored) != len(bboxes):
+            raise ValueError(
+                f'{results.get("img_path", "<image>")}: {len(bboxes)} '
+                f'gt_bboxes but {len(ignored)} gt_ignored flags')
+        return InstanceData(
+            bboxes=torch.from_numpy(bboxes),
+            ignored=torch.from_numpy(ignored))
+
     def transform(self, results: dict) -> dict:
         """Pack the results into ``inputs`` and ``data_samples``.
 
@@ -82,6 +103,8 @@ class PackTextSegInputs(BaseTransform):
                         PixelData(data=torch.from_numpy(mask[None])))
             data_sample.set_metainfo(
                 {flag_key: bool(results.get(flag_key, False))})
+        if results.get('gt_bboxes') is not None:
+            data_sample.gt_instances = self._pack_instances(results)
         data_sample.set_metainfo(
             {key: results[key]
              for key in self.meta_keys if key in results})

@@ -1,4 +1,5 @@
-"""ARMNet: every config's model trains and predicts; the ablation switches.
+"""ARMNet: every config's model trains and predicts; the ablation switches;
+the REM's recognizer is a training-only teacher.
 
 The ResNet-50 configs are built at ResNet-18 depth with small widths
 (:func:`_shrunk`) to keep the test fast; one test builds the real ResNet-50
@@ -12,7 +13,7 @@ import pytest
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
-from mmengine.structures import PixelData
+from mmengine.structures import InstanceData, PixelData
 
 import mmtextknow  # noqa: F401  (registers the models)
 from mmocr.registry import MODELS
@@ -44,7 +45,7 @@ def _shrunk(name: str) -> ConfigDict:
     TSM and a 32-channel decoder (the toy config as it is)."""
     cfg = _model_cfg(name)
     if name == TOY:
-        return cfg
+        return _random_recognizer(cfg)
     cfg.backbone.update(depth=18, base_channels=16)
     deepest = 128
     if cfg.tsm is not None:
@@ -54,6 +55,18 @@ def _shrunk(name: str) -> ConfigDict:
     if cfg.decoder.type == 'ARMNetDPD':
         cfg.decoder.stage_cfg = dict(compressed_channels=16)
     cfg.seg_head.update(in_channels=32, feat_channels=16)
+    if cfg.rem is not None:
+        cfg.rem.update(
+            in_channels=32,
+            unet=dict(base_channels=4, num_levels=2),
+            attention=dict(key_channels=4))
+    return _random_recognizer(cfg)
+
+
+def _random_recognizer(cfg: ConfigDict) -> ConfigDict:
+    """The config's REM recognizer with random weights (no checkpoint)."""
+    if cfg.rem is not None:
+        cfg.rem.recognizer.checkpoint = None
     return cfg
 
 
@@ -76,20 +89,28 @@ def _samples(num: int = 2):
         mask = torch.zeros(1, SIZE, SIZE, dtype=torch.uint8)
         mask[:, 20:40, 10:50] = 1
         sample.gt_pixel_mask = PixelData(data=mask)
+        sample.gt_instances = InstanceData(
+            bboxes=torch.tensor([[10., 20., 50., 40.]]),
+            ignored=torch.tensor([False]))
         samples.append(sample)
     return samples
 
 
 @pytest.mark.parametrize('name', CONFIGS)
+@pytest.mark.filterwarnings('ignore:REM recognizer without a checkpoint')
 def test_config_model_trains_and_predicts(name):
     model = _build(_shrunk(name))
     inputs = torch.randn(2, 3, SIZE, SIZE)
     model.train()
     losses = model(inputs, _samples(), mode='loss')
-    assert set(losses) == {'loss_bce', 'loss_dice'}
+    expected = {'loss_bce', 'loss_dice'}
+    if model.rem is not None:
+        expected.add('loss_rem')
+    assert set(losses) == expected
     assert all(torch.isfinite(v) and v > 0 for v in losses.values())
     sum(losses.values()).backward()
-    for module in (model.backbone.conv1, model.tsm, model.decoder):
+    for module in (model.backbone.conv1, model.tsm, model.decoder,
+                   model.rem):
         if module is not None:
             assert any(p.grad is not None and p.grad.abs().sum() > 0
                        for p in module.parameters())
@@ -122,13 +143,20 @@ def test_resnet50_totaltext_model_forward():
 
 
 SWITCHES = [
+    # Table 2
     ('', lambda m: m.tsm.gtm is not None and m.tsm.dtm is not None and
-     isinstance(m.decoder, ARMNetDPD)),
-    ('_wo-tsm', lambda m: m.tsm is None and isinstance(m.decoder, ARMNetDPD)),
-    ('_wo-dpd', lambda m: m.tsm is not None and isinstance(
-        m.decoder, ARMNetBilinearDecoder)),
+     isinstance(m.decoder, ARMNetDPD) and m.rem is not None),
+    ('_wo-tsm-dpd-rem', lambda m: m.tsm is None and isinstance(
+        m.decoder, ARMNetBilinearDecoder) and m.rem is None),
+    ('_wo-dpd-rem', lambda m: m.tsm is not None and isinstance(
+        m.decoder, ARMNetBilinearDecoder) and m.rem is None),
+    ('_wo-rem', lambda m: m.tsm is not None and isinstance(
+        m.decoder, ARMNetDPD) and m.rem is None),
     ('_wo-tsm-dpd', lambda m: m.tsm is None and isinstance(
-        m.decoder, ARMNetBilinearDecoder)),
+        m.decoder, ARMNetBilinearDecoder) and m.rem is not None),
+    # Tables 3 and 4 (with REM and DPD)
+    ('_wo-tsm', lambda m: m.tsm is None and isinstance(m.decoder, ARMNetDPD)
+     and m.rem is not None),
     ('_gtm-only', lambda m: m.tsm.gtm is not None and m.tsm.dtm is None),
     ('_dtm-only', lambda m: m.tsm.gtm is None and m.tsm.dtm is not None),
     ('_dtm-d1-3-6-12', lambda m: m.tsm.dtm.dilations == (1, 3, 6, 12)),
@@ -149,16 +177,36 @@ def test_default_tsm_uses_the_paper_dilations():
     assert model.tsm.dtm.dilations == (1, 2, 3, 6)
 
 
-def test_rem_is_not_implemented():
+@pytest.mark.filterwarnings('ignore:REM recognizer without a checkpoint')
+def test_rem_recognizer_stays_out_of_the_model_and_inference():
+    model = _build(_shrunk(TOY))
+    model.train()
+    model(torch.randn(2, 3, SIZE, SIZE), _samples(), mode='loss')
+    recognizer = model.rem.text_attention.recognizer  # built by the loss
+    assert not any(p.requires_grad for p in recognizer.parameters())
+    own = {id(p) for p in model.parameters()}
+    assert not any(id(p) in own for p in recognizer.parameters())
+    assert not any('recognizer' in key for key in model.state_dict())
+    # inference needs neither the recognizer files nor word boxes
     cfg = _shrunk(TOY)
-    cfg.rem = dict(type='ARMNetREM')
-    with pytest.raises(NotImplementedError, match='REM'):
-        MODELS.build(cfg)
+    cfg.rem.recognizer.checkpoint = '/nonexistent/dan.pth'
+    model = _build(cfg).eval()
+    samples = _samples()
+    for sample in samples:
+        del sample.gt_instances
+    with torch.no_grad():
+        results = model(torch.randn(2, 3, SIZE, SIZE), samples,
+                        mode='predict')
+    assert results[0].pred_pixel_mask.data.shape == (1, *ORI_SHAPE)
+    model.train()
+    with pytest.raises(FileNotFoundError, match='dan.pth'):
+        model(torch.randn(2, 3, SIZE, SIZE), _samples(), mode='loss')
 
 
 @pytest.mark.parametrize('key, value', [
     ('decoder.in_channels', [64, 128, 256, 512]),
     ('seg_head.in_channels', 16),
+    ('rem.in_channels', 16),
 ])
 def test_mismatched_widths_fail_at_build_time(key, value):
     cfg = _shrunk(TOY)

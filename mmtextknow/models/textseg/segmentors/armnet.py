@@ -1,4 +1,4 @@
-"""ARM-Net (ACCV 2022): backbone + TSM + DPD, one text logit per pixel.
+"""ARM-Net (ACCV 2022): backbone + TSM + DPD + REM, one text logit per pixel.
 
 Paper: Ren et al., "Looking from a Higher-level Perspective: Attention and
 Recognition Enhanced Multi-scale Scene Text Segmentation", ACCV 2022 (no
@@ -20,14 +20,17 @@ Our reading (the paper leaves these open):
   prediction ARM-Net inherits);
 - the classifier on the stride-4 decoder features is the FCN head
   (1x1 conv + norm + act, then a 1x1 conv to one logit), up-sampled
-  bilinearly to the input size.
+  bilinearly to the input size;
+- the REM acts on the stride-4 decoder features, before the classifier
+  (see :class:`~mmtextknow.models.textseg.armnet.ARMNetREM`).
 """
-from typing import Optional, Sequence, Tuple, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 from mmocr.registry import MODELS
 from torch import Tensor
 
 from ..armnet import ARMNetDPD
+from .base import SampleList
 from .fcn import FCNTextSegmentor
 
 
@@ -62,26 +65,28 @@ class ARMNetBilinearDecoder(ARMNetDPD):
 
 @MODELS.register_module()
 class ARMNet(FCNTextSegmentor):
-    """ARM-Net without its REM: backbone, TSM, DPD, one text logit.
+    """ARM-Net: backbone, TSM, DPD, REM, one text logit per pixel.
 
     ``backbone -> (C2, C3, C4, C5)``; ``tsm(C5)`` replaces C5; ``decoder``
     turns the pyramid into stride-4 segmentation features
-    (:meth:`extract_feat`); ``seg_head`` predicts the text logit and
-    up-samples it to the input size. Training and prediction are
-    :class:`FCNTextSegmentor`'s (BCE + Dice on the pixel-level mask of the
-    samples that have one; thresholded probabilities at ``ori_shape``).
+    (:meth:`extract_feat`); ``rem`` enhances them with a text attention map
+    (eq. 6); ``seg_head`` predicts the text logit and up-samples it to the
+    input size. Prediction is :class:`FCNTextSegmentor`'s (thresholded
+    probabilities at ``ori_shape``); the loss is the head's (BCE + Dice on
+    the pixel-level mask of the samples that have one) plus REM's L1 loss
+    on the text attention map (``loss_rem``).
+
+    In training the REM's target map comes from a frozen recognizer reading
+    the samples' word boxes (``gt_instances``, packed by
+    ``PackTextSegInputs`` from the ``gt_bboxes`` that ``LoadOCRAnnotations``
+    loads); at inference the REM's U-Net predicts the map, so neither the
+    recognizer nor word boxes are needed.
 
     Ablation switches (Tables 2-4 of the paper): ``tsm=None`` drops the TSM
     (the decoder then reads C5 itself); ``decoder=dict(type=
-    'ARMNetBilinearDecoder', ...)`` replaces the DPD; the TSM's ``use_gtm``,
-    ``use_dtm`` and ``dilations`` select its sub-modules and rates.
-
-    The REM (recognition enhanced module, eq. 6) is future work: it will be
-    an auxiliary branch on the stride-4 features of :meth:`extract_feat`
-    (a light U-Net predicting the recognizer's text attention map, L1 loss,
-    and the attention of eq. 6 giving the enhanced features ``T_e`` the
-    head reads). ``rem`` is reserved for it; giving it raises
-    ``NotImplementedError`` rather than silently training without it.
+    'ARMNetBilinearDecoder', ...)`` replaces the DPD; ``rem=None`` drops the
+    REM; the TSM's ``use_gtm``, ``use_dtm`` and ``dilations`` select its
+    sub-modules and rates.
 
     Args:
         backbone (dict): Backbone config, e.g. ``dict(type='mmdet.ResNet',
@@ -96,7 +101,9 @@ class ARMNet(FCNTextSegmentor):
             ``decode_head``.
         tsm (dict, optional): ``ARMNetTSM`` config applied to the deepest
             backbone feature; None drops the TSM. Defaults to None.
-        rem (dict, optional): Reserved for the REM; must be None.
+        rem (dict, optional): ``ARMNetREM`` config on the decoder's output
+            (its ``in_channels`` must be the decoder's width); None drops
+            the REM. Defaults to None.
         data_preprocessor (dict, optional): Data preprocessor config
             (``TextSegDataPreprocessor``).
         threshold (float): Probability above which a pixel is text.
@@ -113,10 +120,6 @@ class ARMNet(FCNTextSegmentor):
                  data_preprocessor: Optional[dict] = None,
                  threshold: float = 0.5,
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
-        if rem is not None:
-            raise NotImplementedError(
-                'ARM-Net\'s REM (recognizer attention prior, eq. 6) is not '
-                'implemented yet; build the model with rem=None')
         super().__init__(
             backbone=backbone,
             decode_head=seg_head,
@@ -125,6 +128,7 @@ class ARMNet(FCNTextSegmentor):
             init_cfg=init_cfg)
         self.tsm = MODELS.build(tsm) if tsm is not None else None
         self.decoder = MODELS.build(decoder)
+        self.rem = MODELS.build(rem) if rem is not None else None
         self._check_channels()
 
     def _check_channels(self) -> None:
@@ -132,8 +136,9 @@ class ARMNet(FCNTextSegmentor):
 
         Raises:
             ValueError: If the decoder's deepest input is not the TSM's
-                output width, or the head does not read the decoder's
-                output width (checked where the modules expose them).
+                output width, or the REM or the head does not read the
+                decoder's output width (checked where the modules expose
+                them).
         """
         decoder_in = getattr(self.decoder, 'in_channels', None)
         if self.tsm is not None and decoder_in is not None and (
@@ -143,6 +148,12 @@ class ARMNet(FCNTextSegmentor):
                 f'decoder\'s deepest input has {decoder_in[-1]}: set '
                 f'decoder.in_channels[-1]={self.tsm.out_channels}')
         decoder_out = getattr(self.decoder, 'out_channels', None)
+        if self.rem is not None and decoder_out is not None and (
+                self.rem.in_channels != decoder_out):
+            raise ValueError(
+                f'the decoder outputs {decoder_out} channels but the REM '
+                f'reads {self.rem.in_channels}: set rem.in_channels='
+                f'{decoder_out}')
         head_in = getattr(self.decode_head, 'in_channels', None)
         if decoder_out is not None and head_in is not None and (
                 list(head_in) != [decoder_out]):
@@ -167,7 +178,7 @@ class ARMNet(FCNTextSegmentor):
         return tuple(feats)
 
     def extract_feat(self, inputs: Tensor) -> Tensor:
-        """Segmentation features: the decoded pyramid (where REM will act).
+        """Segmentation features: the decoded pyramid (where the REM acts).
 
         Args:
             inputs (Tensor): NxCxHxW images.
@@ -176,3 +187,46 @@ class ARMNet(FCNTextSegmentor):
             Tensor: ``N x C x H/4 x W/4`` decoder features (for a ResNet).
         """
         return self.decoder(self.extract_backbone_feat(inputs))
+
+    def _forward(self,
+                 inputs: Tensor,
+                 data_samples: Optional[SampleList] = None) -> Tensor:
+        """Text logits at the input size, Nx1xHxW (REM with the U-Net's
+        text attention map)."""
+        feats = self.extract_feat(inputs)
+        if self.rem is not None:
+            feats, _ = self.rem(feats)
+        return self.decode_head(feats, tuple(inputs.shape[-2:]))
+
+    def loss(self, inputs: Tensor,
+             data_samples: SampleList) -> Dict[str, Tensor]:
+        """The head's losses on the pixel masks, plus REM's L1 loss.
+
+        Args:
+            inputs (Tensor): NxCxHxW images.
+            data_samples (list[TextSegDataSample]): Samples whose gt masks
+                are padded to the input size; with the REM, word boxes in
+                ``gt_instances`` (images without are all background for
+                the REM).
+
+        Returns:
+            dict[str, Tensor]: The head's losses (``loss_bce``,
+            ``loss_dice``) and, with the REM, ``loss_rem``.
+        """
+        feats = self.extract_feat(inputs)
+        rem_losses = {}
+        if self.rem is not None:
+            target, weight = self.rem.text_attention_target(
+                inputs, data_samples, feats.shape[-2:],
+                self.data_preprocessor)
+            feats, attention_logits = self.rem(
+                feats, target if self.rem.train_with_target else None)
+            rem_losses['loss_rem'] = self.rem.loss(attention_logits, target,
+                                                   weight)
+        logits = self.decode_head(feats, tuple(inputs.shape[-2:]))
+        gt_masks, valid = self.stack_gt_masks(data_samples, 'gt_pixel_mask',
+                                              logits.shape[-2:],
+                                              logits.device)
+        losses = self.decode_head.loss_by_feat(logits, gt_masks, valid)
+        losses.update(rem_losses)
+        return losses

@@ -1,0 +1,3 @@
+from .dan_decoder import DANDecoder
+
+__all__ = ['DANDecoder']

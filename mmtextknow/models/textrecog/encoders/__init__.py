@@ -1,0 +1,3 @@
+from .dan_cam import DANCAM
+
+__all__ = ['DANCAM']

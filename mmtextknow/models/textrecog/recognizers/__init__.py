@@ -1,0 +1,3 @@
+from .dan import DANRecognizer
+
+__all__ = ['DANRecognizer']
