@@ -1,3 +1,3 @@
-from .hooks import MGNetPhaseSwitchHook
+from .hooks import MGNetPhaseSwitchHook, OTSGStatsHook
 
-__all__ = ['MGNetPhaseSwitchHook']
+__all__ = ['MGNetPhaseSwitchHook', 'OTSGStatsHook']

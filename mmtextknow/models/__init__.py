@@ -3,3 +3,5 @@ from . import textseg  # noqa: F401
 from .textseg import *  # noqa: F401,F403
 from . import textrecog  # noqa: F401
 from .textrecog import *  # noqa: F401,F403
+from . import common  # noqa: F401
+from . import pretrain  # noqa: F401

@@ -1,12 +1,15 @@
 from .formatting import PackTextSegInputs
 from .loading import LoadTextMasks
+from .otsg import GenerateOTSGSequence
+from .pack_text_sequence import PackTextSequenceInputs
 from .semi_supervised import HideAnnotationForSubset
 from .textseg_transforms import (RandomGaussianNoise, RasterizePolygonMask,
                                  TextSegRandomCrop, TextSegRandomFlip,
                                  TextSegRandomRotate, TextSegResize)
 
 __all__ = [
-    'HideAnnotationForSubset', 'LoadTextMasks', 'PackTextSegInputs', 'RandomGaussianNoise',
+    'GenerateOTSGSequence', 'HideAnnotationForSubset', 'LoadTextMasks',
+    'PackTextSegInputs', 'PackTextSequenceInputs', 'RandomGaussianNoise',
     'RasterizePolygonMask', 'TextSegRandomCrop', 'TextSegRandomFlip',
     'TextSegRandomRotate', 'TextSegResize'
 ]

@@ -16,6 +16,18 @@ MASK_FLAGS = {
 }
 
 
+def image_to_tensor(img: np.ndarray) -> torch.Tensor:
+    """HxW(xC) image array -> CxHxW tensor (contiguous, dtype kept), as the
+    ``Pack*Inputs`` transforms of this package put it in ``inputs``."""
+    if img.ndim < 3:
+        img = img[..., None]
+    if img.flags.c_contiguous:
+        # Permuting the tensor is faster than transposing the array
+        # (open-mmlab/mmdetection#9533).
+        return to_tensor(img).permute(2, 0, 1).contiguous()
+    return to_tensor(np.ascontiguousarray(img.transpose(2, 0, 1)))
+
+
 @TRANSFORMS.register_module()
 class PackTextSegInputs(BaseTransform):
     """Pack the inputs of text segmentation, as ``PackTextDetInputs`` does
@@ -56,17 +68,6 @@ class PackTextSegInputs(BaseTransform):
         self.meta_keys = tuple(meta_keys)
 
     @staticmethod
-    def _image_to_tensor(img: np.ndarray) -> torch.Tensor:
-        """HxW(xC) array -> CxHxW tensor (contiguous, dtype kept)."""
-        if img.ndim < 3:
-            img = img[..., None]
-        if img.flags.c_contiguous:
-            # Permuting the tensor is faster than transposing the array
-            # (open-mmlab/mmdetection#9533).
-            return to_tensor(img).permute(2, 0, 1).contiguous()
-        return to_tensor(np.ascontiguousarray(img.transpose(2, 0, 1)))
-
-    @staticmethod
     def _pack_instances(results: dict) -> InstanceData:
         """The word boxes and their ignore flags as an InstanceData."""
         bboxes = np.asarray(results['gt_bboxes'], np.float32).reshape(-1, 4)
@@ -94,7 +95,7 @@ class PackTextSegInputs(BaseTransform):
         """
         packed = dict()
         if 'img' in results:
-            packed['inputs'] = self._image_to_tensor(results['img'])
+            packed['inputs'] = image_to_tensor(results['img'])
         data_sample = TextSegDataSample()
         for mask_key, flag_key in MASK_FLAGS.items():
             if results.get(mask_key) is not None:
