@@ -61,7 +61,9 @@ def _numpy_safe_globals() -> List[SafeGlobal]:
     # numpy 1.x pickles through numpy.core.multiarray, numpy 2.x through
     # numpy._core.multiarray; register the functions under both names.
     from numpy.core import multiarray
-    safe: List[SafeGlobal] = [np.ndarray, np.dtype]
+    # An empty array (a HistoryBuffer never updated) pickles its empty
+    # data buffer through ``builtins.bytes``: a plain bytes constructor.
+    safe: List[SafeGlobal] = [np.ndarray, np.dtype, bytes]
     for module in ('numpy.core.multiarray', 'numpy._core.multiarray'):
         safe.append((multiarray._reconstruct, f'{module}._reconstruct'))
         safe.append((multiarray.scalar, f'{module}.scalar'))

@@ -36,6 +36,13 @@ def test_loads_mmengine_message_hub_contents():
     np.testing.assert_array_equal(loaded['meta']['arr'], np.arange(3))
 
 
+def test_loads_a_history_buffer_never_updated():
+    """Its empty arrays pickle their data through builtins.bytes."""
+    loaded = _roundtrip({'message_hub': {'log_scalars': {
+        'loss': HistoryBuffer()}}})
+    assert len(loaded['message_hub']['log_scalars']['loss'].data[0]) == 0
+
+
 def test_default_is_still_weights_only():
     """Safe loading stays on: an arbitrary global is still refused."""
 
