@@ -1,0 +1,103 @@
+# A reduced STKM on the bundled generated data (data/toy_scenetext, a closed
+# vocabulary of 26 words, 1-3 words per image), sized for a few CPU
+# minutes: ResNet-18 at 1/4 width, a 64-channel FPN, fusion to 128 channels
+# at stride 8 (16x16 tokens for 128x128 inputs), a 2-layer decoder (d 128),
+# sequences of at most 32 tokens. From random initialisation.
+_base_ = [
+    'mmocr::textdet/_base_/default_runtime.py',
+    '../../_base_/datasets/toy_scenetext.py',
+    '../../_base_/schedules/schedule_adam_toy.py',
+]
+custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
+
+img_scale = (128, 128)
+dictionary = dict(type='OTSGDictionary', max_len=32, unknown='unk')
+
+model = dict(
+    type='STKM',
+    data_preprocessor=dict(
+        type='ImgDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
+    backbone=dict(
+        type='mmdet.ResNet',
+        depth=18,
+        base_channels=16,
+        num_stages=4,
+        out_indices=(0, 1, 2, 3),
+        frozen_stages=-1,
+        norm_cfg=dict(type='BN', requires_grad=True),
+        norm_eval=False,
+        style='pytorch',
+        init_cfg=None),
+    neck=dict(
+        type='mmdet.FPN',
+        in_channels=[16, 32, 64, 128],
+        out_channels=64,
+        num_outs=4),
+    fusion=dict(
+        type='STKMFeatureFusion',
+        in_channels=64,
+        num_levels=4,
+        out_channels=128,
+        kernel_size=3,
+        out_stride=8),
+    position=dict(type='AdaptiveSpatialPositionMap', channels=128),
+    decoder=dict(
+        type='STKMDecoder',
+        d_model=128,
+        num_heads=4,
+        ffn_channels=256,
+        num_layers=2,
+        dropout=0.1,
+        max_seq_len=32),
+    dictionary=dictionary,
+    loss=dict(type='LabelSmoothedKLLoss', epsilon=0.1),
+    max_len=32,
+    trim_targets=True,
+    max_decode_steps=32)
+
+train_pipeline = [
+    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
+    dict(type='LoadOCRAnnotations', with_text=True),
+    dict(type='RandomRotate', max_angle=10),
+    dict(type='Resize', scale=img_scale, keep_ratio=False),
+    dict(type='GenerateOTSGSequence', dictionary=dictionary),
+    dict(type='PackTextSequenceInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
+    dict(type='LoadOCRAnnotations', with_text=True),
+    dict(type='Resize', scale=img_scale, keep_ratio=False),
+    dict(type='GenerateOTSGSequence', dictionary=dictionary),
+    dict(type='PackTextSequenceInputs'),
+]
+
+toy_scenetext_textseq_train = dict(
+    _base_.toy_scenetext_textdet_train, pipeline=train_pipeline)
+toy_scenetext_textseq_test = dict(
+    _base_.toy_scenetext_textdet_test, pipeline=test_pipeline)
+
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=toy_scenetext_textseq_train)
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=toy_scenetext_textseq_test)
+test_dataloader = val_dataloader
+
+val_evaluator = dict(type='TextSequenceMetric')
+test_evaluator = val_evaluator
+
+train_cfg = dict(max_epochs=40, val_interval=20)
+custom_hooks = [dict(type='OTSGStatsHook', interval=50)]
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=6),
+    checkpoint=dict(type='CheckpointHook', interval=40))
+randomness = dict(seed=0)
+auto_scale_lr = dict(base_batch_size=16)
