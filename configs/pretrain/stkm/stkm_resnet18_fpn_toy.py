@@ -7,55 +7,24 @@ _base_ = [
     'mmocr::textdet/_base_/default_runtime.py',
     '../../_base_/datasets/toy_scenetext.py',
     '../../_base_/schedules/schedule_adam_toy.py',
+    '_base_stkm_resnet50_fpn.py',
 ]
 custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 
 img_scale = (128, 128)
 dictionary = dict(type='OTSGDictionary', max_len=32, unknown='unk')
 
+# The paper model (_base_stkm_resnet50_fpn.py), narrowed.
 model = dict(
-    type='STKM',
-    data_preprocessor=dict(
-        type='ImgDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
-    backbone=dict(
-        type='mmdet.ResNet',
-        depth=18,
-        base_channels=16,
-        num_stages=4,
-        out_indices=(0, 1, 2, 3),
-        frozen_stages=-1,
-        norm_cfg=dict(type='BN', requires_grad=True),
-        norm_eval=False,
-        style='pytorch',
-        init_cfg=None),
-    neck=dict(
-        type='mmdet.FPN',
-        in_channels=[16, 32, 64, 128],
-        out_channels=64,
-        num_outs=4),
-    fusion=dict(
-        type='STKMFeatureFusion',
-        in_channels=64,
-        num_levels=4,
-        out_channels=128,
-        kernel_size=3,
-        out_stride=8),
-    position=dict(type='AdaptiveSpatialPositionMap', channels=128),
+    backbone=dict(depth=18, base_channels=16),
+    neck=dict(in_channels=[16, 32, 64, 128], out_channels=64),
+    fusion=dict(in_channels=64, out_channels=128, kernel_size=3),
+    position=dict(channels=128),
     decoder=dict(
-        type='STKMDecoder',
-        d_model=128,
-        num_heads=4,
-        ffn_channels=256,
-        num_layers=2,
-        dropout=0.1,
+        d_model=128, num_heads=4, ffn_channels=256, num_layers=2,
         max_seq_len=32),
     dictionary=dictionary,
-    loss=dict(type='LabelSmoothedKLLoss', epsilon=0.1),
     max_len=32,
-    trim_targets=True,
     max_decode_steps=32)
 
 train_pipeline = [
