@@ -8,6 +8,7 @@ _base_ = [
     '../../_base_/datasets/toy_scenetext.py',
     '../../_base_/schedules/schedule_adam_toy.py',
     '_base_stkm_resnet50_fpn.py',
+    '_base_stkm_steps.py',
 ]
 custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 
@@ -27,21 +28,14 @@ model = dict(
     max_len=32,
     max_decode_steps=32)
 
-train_pipeline = [
-    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-    dict(type='LoadOCRAnnotations', with_text=True),
+otsg_steps = [dict(type='GenerateOTSGSequence', dictionary=dictionary)]
+train_pipeline = _base_.load_steps + [
     dict(type='RandomRotate', max_angle=10),
     dict(type='Resize', scale=img_scale, keep_ratio=False),
-    dict(type='GenerateOTSGSequence', dictionary=dictionary),
-    dict(type='PackTextSequenceInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-    dict(type='LoadOCRAnnotations', with_text=True),
+] + otsg_steps + _base_.pack_steps
+test_pipeline = _base_.load_steps + [
     dict(type='Resize', scale=img_scale, keep_ratio=False),
-    dict(type='GenerateOTSGSequence', dictionary=dictionary),
-    dict(type='PackTextSequenceInputs'),
-]
+] + otsg_steps + _base_.pack_steps
 
 toy_scenetext_textseq_train = dict(
     _base_.toy_scenetext_textdet_train, pipeline=train_pipeline)

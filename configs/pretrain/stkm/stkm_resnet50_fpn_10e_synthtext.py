@@ -11,26 +11,20 @@
 _base_ = [
     'mmocr::textdet/_base_/default_runtime.py',
     '_base_stkm_resnet50_fpn.py',
+    '_base_stkm_steps.py',
 ]
 custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 
 img_scale = (512, 512)
 dictionary = _base_.dictionary
-train_pipeline = [
-    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-    dict(type='LoadOCRAnnotations', with_text=True),
+otsg_steps = [dict(type='GenerateOTSGSequence', dictionary=dictionary)]
+train_pipeline = _base_.load_steps + [
     dict(type='RandomRotate', max_angle=20),
     dict(type='Resize', scale=img_scale, keep_ratio=False),
-    dict(type='GenerateOTSGSequence', dictionary=dictionary),
-    dict(type='PackTextSequenceInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-    dict(type='LoadOCRAnnotations', with_text=True),
+] + otsg_steps + _base_.pack_steps
+test_pipeline = _base_.load_steps + [
     dict(type='Resize', scale=img_scale, keep_ratio=False),
-    dict(type='GenerateOTSGSequence', dictionary=dictionary),
-    dict(type='PackTextSequenceInputs'),
-]
+] + otsg_steps + _base_.pack_steps
 
 synthtext_data_root = 'data/synthtext'
 synthtext_textseq_train = dict(
