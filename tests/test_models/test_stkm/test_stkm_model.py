@@ -194,8 +194,10 @@ def test_trimming_is_exact():
     assert torch.allclose(trimmed, full, atol=1e-5)
 
 
-@pytest.mark.parametrize('name', sorted(p.name for p in CONFIG_DIR.glob(
-    '*.py')))
+# Every config with a model (the pipeline-steps base file has none).
+@pytest.mark.parametrize('name', sorted(
+    p.name for p in CONFIG_DIR.glob('*.py')
+    if not p.name.endswith('_steps.py')))
 def test_config_builds_and_runs(name):
     init_default_scope('mmocr')
     cfg = Config.fromfile(str(CONFIG_DIR / name))
