@@ -128,3 +128,23 @@ def test_checkpoint_without_backbone_keys(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         f"error: {ckpt}: no 'backbone.' keys (is this an STKM checkpoint?)")
     assert not (tmp_path / 'out.pth').exists()
+
+
+def test_toy_stkm_exports_into_toy_dbnet_transfer(tmp_path, capsys):
+    """The demo's chain: the toy STKM's backbone fits the toy DBNet."""
+    init_default_scope('mmocr')
+    from mmocr.registry import MODELS
+    stkm_cfg = Config.fromfile(
+        str(REPO_ROOT / 'configs/pretrain/stkm/stkm_resnet18_fpn_toy.py'))
+    stkm = MODELS.build(stkm_cfg.model)
+    ckpt = tmp_path / 'epoch_40.pth'
+    torch.save({'meta': {'epoch': 40}, 'state_dict': stkm.state_dict()}, ckpt)
+    out = tmp_path / 'backbone.pth'
+    _load_tool().main([
+        str(ckpt), str(out), '--check-config',
+        'configs/textdet/stkm/dbnet_resnet18-stkm_fpnc_8e_toy.py'
+    ])
+    stdout = capsys.readouterr().out
+    num_keys = len(stkm.backbone.state_dict())
+    assert f'matched: {num_keys}, missing: 0' in stdout
+    assert 'shape mismatched: 0' in stdout

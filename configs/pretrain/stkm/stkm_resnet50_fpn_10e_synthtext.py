@@ -55,7 +55,12 @@ val_dataloader = dict(
     dataset=synthtext_textseq_val)
 test_dataloader = val_dataloader
 
-val_evaluator = dict(type='TextSequenceMetric')
+# Word-set F1 (textseq/*) and, comparable with the multi-label ablation
+# (stkm-multilabel_*), character-set F1 (charset/*).
+val_evaluator = [
+    dict(type='TextSequenceMetric'),
+    dict(type='CharSetMetric')
+]
 test_evaluator = val_evaluator
 
 optim_wrapper = dict(
