@@ -1,0 +1,532 @@
+# Copyright (c) mmtextknow contributors. All rights reserved.
+"""End-to-end text spotting metric (ICDAR-2015 rules) with lexicons.
+
+Scores text spotters such as TPN (Li et al., ICCV 2017): a predicted word
+is a true positive only if its polygon overlaps a ground-truth word with
+IoU > ``match_iou_thr`` **and** its transcription matches; the
+detection-only precision / recall / hmean (IoU only) are reported
+alongside.
+
+It is written from scratch (it reuses only MMOCR's polygon helpers and
+:func:`compute_hmean`) and avoids the defects of the ``E2EHmeanIOUMetric``
+of MMOCR's ABCNet project:
+
+1. the predictions of every score threshold are selected afresh from the
+   full set of predictions of the image (one boolean mask applied to the
+   IoU matrix, the text-match matrix and the scores together), never by
+   re-filtering an already filtered list, so indices stay aligned;
+2. the transcription takes part in the matching itself: a (GT, prediction)
+   pair is an edge of the bipartite graph only if IoU > ``match_iou_thr``
+   and the texts match, and the number of matches is maximised over that
+   graph (so a wrong-text prediction with a higher IoU cannot steal the GT
+   from a right-text one);
+3. ``lexicon_path`` is used: with ``lexicon_mode`` set, every predicted
+   text is replaced by its nearest lexicon word before matching, and a
+   ``lexicon_path`` without ``lexicon_mode`` (or the reverse) is an error.
+"""
+import os.path as osp
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
+from mmocr.evaluation.functional import compute_hmean
+from mmocr.registry import METRICS
+from mmocr.utils import poly_intersection, poly_iou, poly_make_valid
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
+from shapely.geometry import Polygon
+
+try:  # rapidfuzz is a dependency of MMOCR; fall back to pure Python.
+    from rapidfuzz import process as _rf_process
+    from rapidfuzz.distance import Levenshtein as _rf_levenshtein
+except ImportError:  # pragma: no cover
+    _rf_process = None
+    _rf_levenshtein = None
+
+#: Characters stripped from the beginning and the end of words: the
+#: ``SPECIAL_CHARACTERS`` of the ICDAR-2015 end-to-end evaluation script.
+ICDAR_SPECIAL_CHARS = '!?.:,*"()\u00b7[]/\''
+
+#: Transcription of an ignored ("don't care") ground-truth word.
+IGNORE_TEXT = '###'
+
+
+def levenshtein(a: str, b: str) -> int:
+    """Levenshtein edit distance (insertions, deletions, substitutions, all
+    of cost 1) between ``a`` and ``b``."""
+    if _rf_levenshtein is not None:
+        return int(_rf_levenshtein.distance(a, b))
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(
+                min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def nearest_word(query: str, words: Sequence[str]) -> Tuple[str, int]:
+    """The word of ``words`` at the smallest edit distance from ``query``
+    and that distance; ties go to the earliest word of ``words``.
+
+    ``words`` must not be empty.
+    """
+    if not words:
+        raise ValueError('nearest_word needs a non-empty lexicon')
+    if _rf_process is not None:
+        word, dist, _ = _rf_process.extractOne(
+            query, words, scorer=_rf_levenshtein.distance, processor=None)
+        return word, int(dist)
+    best, best_dist = words[0], levenshtein(query, words[0])
+    for word in words[1:]:
+        if best_dist == 0:
+            break
+        dist = levenshtein(query, word)
+        if dist < best_dist:
+            best, best_dist = word, dist
+    return best, best_dist
+
+
+def _to_numpy(x) -> np.ndarray:
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def _to_polygon(poly) -> Polygon:
+    """A flat ``[x1, y1, x2, y2, ...]`` array as a valid shapely polygon
+    (possibly empty)."""
+    pts = _to_numpy(poly).astype(np.float64).reshape(-1)
+    if pts.size < 6 or pts.size % 2:
+        return Polygon()
+    return poly_make_valid(Polygon(pts.reshape(-1, 2)))
+
+
+@METRICS.register_module()
+class E2ESpottingMetric(BaseMetric):
+    """End-to-end spotting precision / recall / hmean (ICDAR-2015 rules)
+    plus detection-only precision / recall / hmean.
+
+    Each data sample (a ``TextSpottingDataSample`` or its ``to_dict()``)
+    needs ``gt_instances`` with ``polygons`` (flat ``[x1, y1, ...]``
+    arrays), ``ignored`` (bool) and ``texts``, and ``pred_instances`` with
+    ``polygons``, ``scores`` and ``texts``; strong lexicons also need
+    ``img_path``.
+
+    **Ground truth.** A GT word is ignored ("don't care") if its
+    ``ignored`` flag is set or its text is ``'###'``; in ``word_spotting``
+    mode also if, after the text normalisation below, it is shorter than
+    ``min_word_len`` characters or is not purely alphanumeric
+    (``str.isalnum``: e.g. ``'ab'``, ``'a-b'``, ``'a.b'``, ``'3:30'``).
+    Ignored GT words are not counted in the recall.
+
+    **Predictions.** A prediction is discarded (counted neither as a hit
+    nor in the precision) if more than ``ignore_precision_thr`` of its
+    own area lies inside one ignored GT polygon (ICDAR rule).
+
+    **Text normalisation** (applied to GT words, predictions and lexicon
+    words alike, in this order):
+
+    - ``ignore_case``: lower-case;
+    - ``word_spotting`` only (ICDAR word-spotting rules): a trailing
+      possessive ``'s`` is removed (``"Bob's"`` -> ``'Bob'``), then
+      leading / trailing hyphens;
+    - ``symbol_rule='strip'`` (default): every leading and trailing
+      character of ``special_chars`` (default :data:`ICDAR_SPECIAL_CHARS`,
+      ``!?.:,*"()·[]/'``) is stripped from both sides, so ``'Hello!'``,
+      ``'"hello"'`` and ``'hello'`` all match; characters inside a word
+      are kept (``'a.b'`` != ``'ab'``). This is the ICDAR-2015 script with
+      ``ONLY_REMOVE_FIRST_LAST_CHARACTER=False``.
+      ``symbol_rule='icdar'`` is the script's default instead: nothing is
+      stripped from the prediction, and the GT matches if equal to the
+      prediction as is or after removing one special character at its
+      start and / or one at its end.
+      ``symbol_rule='none'``: exact comparison (after the steps above).
+
+    **Lexicons** (``lexicon_mode``): ``'generic'`` / ``'weak'``:
+    ``lexicon_path`` is a text file with one word per line (blank lines
+    skipped); ``'strong'``: ``lexicon_path`` is a directory holding one
+    such file per image, named by ``strong_lexicon_pattern`` with
+    ``{stem}`` the image file stem (ICDAR-2015: ``voc_img_12.txt`` for
+    ``img_12.jpg``). Each normalised predicted text is replaced by the
+    normalised lexicon word at the smallest Levenshtein distance (ties: the
+    earliest word of the file). If ``lexicon_max_dist_ratio`` is set and
+    that distance divided by ``max(len(pred), len(word), 1)`` exceeds it,
+    the prediction is kept unchanged instead (default ``None``: always
+    replaced, the usual closed-vocabulary protocol).
+
+    **Matching**, for every score threshold ``t`` independently, from all
+    the predictions of the image: the kept predictions are those with
+    ``score >= t`` (compared in float32) that were not discarded; an
+    end-to-end edge joins a cared GT word and a kept prediction if their
+    IoU > ``match_iou_thr`` and their texts match; the number of hits is
+    the maximum one-to-one matching of that bipartite graph (``scipy``'s
+    ``maximum_bipartite_matching``, exact, not greedy). The detection
+    hits are the same with the IoU condition only. Then
+    ``precision = hits / kept predictions``, ``recall = hits / cared GT
+    words`` summed over the dataset, with :func:`compute_hmean`'s
+    conventions for empty sets: no cared GT word gives recall 1 and
+    precision 1 if there is no kept prediction, else 0; no kept prediction
+    (with GT words) gives precision 0.
+
+    Returned metrics (under ``prefix/``): ``precision``, ``recall``,
+    ``hmean``, ``best_score_thr`` at the threshold of best end-to-end
+    hmean; ``det_precision``, ``det_recall``, ``det_hmean``,
+    ``det_best_score_thr`` at the threshold of best detection hmean (ties:
+    the lowest threshold). The per-threshold numbers are logged as a table
+    and kept in :attr:`per_threshold_results`.
+
+    Args:
+        match_iou_thr (float): A pair matches only if IoU > this. Defaults
+            to 0.5.
+        ignore_precision_thr (float): A prediction with more than this
+            share of its area inside an ignored GT polygon is discarded.
+            Defaults to 0.5.
+        score_thrs (dict | sequence of float): The score thresholds, a list
+            or ``dict(start, stop, step)`` passed to ``np.arange`` as in
+            MMOCR's ``HmeanIOUMetric``, then rounded to 10 decimals (note
+            that float steps may reach ``stop``: ``dict(start=0.3,
+            stop=0.9, step=0.1)`` gives 0.3, 0.4, ..., 0.9, the same as the
+            default). Defaults to ``(0.3, 0.4, ..., 0.9)``.
+        lexicon_mode (str, optional): ``'strong'``, ``'weak'``,
+            ``'generic'`` or ``None`` (no lexicon). Defaults to None.
+        lexicon_path (str, optional): Lexicon file (weak / generic) or
+            directory (strong). Defaults to None.
+        strong_lexicon_pattern (str): File name of an image's strong
+            lexicon, ``{stem}`` replaced by the image stem. Defaults to
+            ``'voc_{stem}.txt'``.
+        lexicon_max_dist_ratio (float, optional): See above. Defaults to
+            None.
+        word_spotting (bool): Word-spotting mode. Defaults to False.
+        min_word_len (int): Shortest cared word in word-spotting mode.
+            Defaults to 3.
+        ignore_case (bool): Case-insensitive comparison. Defaults to True.
+        symbol_rule (str): ``'strip'``, ``'icdar'`` or ``'none'``.
+            Defaults to ``'strip'``.
+        special_chars (str): Characters of the symbol rule. Defaults to
+            :data:`ICDAR_SPECIAL_CHARS`.
+        collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
+        prefix (str, optional): Prefix of the metric names. Defaults to
+            ``'e2e'``.
+    """
+
+    default_prefix: Optional[str] = 'e2e'
+
+    def __init__(self,
+                 match_iou_thr: float = 0.5,
+                 ignore_precision_thr: float = 0.5,
+                 score_thrs: Union[Dict, Sequence[float]] = (0.3, 0.4, 0.5,
+                                                             0.6, 0.7, 0.8,
+                                                             0.9),
+                 lexicon_mode: Optional[str] = None,
+                 lexicon_path: Optional[str] = None,
+                 strong_lexicon_pattern: str = 'voc_{stem}.txt',
+                 lexicon_max_dist_ratio: Optional[float] = None,
+                 word_spotting: bool = False,
+                 min_word_len: int = 3,
+                 ignore_case: bool = True,
+                 symbol_rule: str = 'strip',
+                 special_chars: str = ICDAR_SPECIAL_CHARS,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        self.match_iou_thr = float(match_iou_thr)
+        self.ignore_precision_thr = float(ignore_precision_thr)
+        if isinstance(score_thrs, dict):
+            thrs = np.arange(**score_thrs)
+        else:
+            thrs = np.asarray(list(score_thrs), dtype=np.float64)
+        thrs = np.round(thrs.astype(np.float64), 10)
+        if thrs.size == 0:
+            raise ValueError('score_thrs gives no threshold')
+        self.score_thrs = thrs
+        if symbol_rule not in ('strip', 'icdar', 'none'):
+            raise ValueError(f'symbol_rule must be strip, icdar or none, '
+                             f'got {symbol_rule!r}')
+        self.symbol_rule = symbol_rule
+        self.special_chars = special_chars
+        self.word_spotting = word_spotting
+        self.min_word_len = int(min_word_len)
+        self.ignore_case = ignore_case
+        self.lexicon_max_dist_ratio = lexicon_max_dist_ratio
+        self.strong_lexicon_pattern = strong_lexicon_pattern
+        if '{stem}' not in strong_lexicon_pattern:
+            raise ValueError('strong_lexicon_pattern must contain {stem}, '
+                             f'got {strong_lexicon_pattern!r}')
+
+        if lexicon_mode not in (None, 'strong', 'weak', 'generic'):
+            raise ValueError('lexicon_mode must be strong, weak, generic or '
+                             f'None, got {lexicon_mode!r}')
+        if lexicon_mode is not None and lexicon_path is None:
+            raise ValueError(f'lexicon_mode={lexicon_mode!r} needs a '
+                             'lexicon_path')
+        if lexicon_mode is None and lexicon_path is not None:
+            raise ValueError(f'lexicon_path={lexicon_path!r} is given but '
+                             'lexicon_mode is None; set lexicon_mode to '
+                             'strong, weak or generic')
+        self.lexicon_mode = lexicon_mode
+        self.lexicon_path = lexicon_path
+        self._lexicon: Optional[List[str]] = None
+        self._strong_cache: Dict[str, List[str]] = {}
+        if lexicon_mode == 'strong':
+            if not osp.isdir(lexicon_path):
+                raise FileNotFoundError(
+                    'strong lexicon_path must be an existing directory of '
+                    f'per-image lexicons: {lexicon_path}')
+        elif lexicon_mode is not None:
+            if not osp.isfile(lexicon_path):
+                raise FileNotFoundError(
+                    f'{lexicon_mode} lexicon file not found: {lexicon_path}')
+            self._lexicon = self._load_lexicon(lexicon_path)
+        self.per_threshold_results: List[Dict] = []
+
+    # ------------------------------------------------------------------
+    # Text rules
+    # ------------------------------------------------------------------
+    def normalize(self, text: str) -> str:
+        """The text as compared: case folding, word-spotting possessive /
+        hyphen rules and, with ``symbol_rule='strip'``, leading / trailing
+        special characters removed."""
+        text = str(text)
+        if self.ignore_case:
+            text = text.lower()
+        if self.word_spotting:
+            if text[-2:] in ("'s", "'S"):
+                text = text[:-2]
+            text = text.strip('-')
+        if self.symbol_rule == 'strip':
+            text = text.strip(self.special_chars)
+        return text
+
+    def is_care_word(self, text: str) -> bool:
+        """Whether a (non ``###``) GT word is cared for: always, except in
+        word-spotting mode, where it must be alphanumeric and at least
+        ``min_word_len`` long after normalisation (special characters at
+        both ends stripped whatever the ``symbol_rule``)."""
+        if not self.word_spotting:
+            return True
+        word = self.normalize(text).strip(self.special_chars)
+        return len(word) >= self.min_word_len and word.isalnum()
+
+    def texts_match(self, gt: str, pred: str) -> bool:
+        """Whether a normalised GT text and a normalised predicted text
+        match under ``symbol_rule``."""
+        if gt == pred:
+            return True
+        if self.symbol_rule != 'icdar' or not gt:
+            return False
+        first = gt[0] in self.special_chars
+        last = gt[-1] in self.special_chars
+        return ((first and gt[1:] == pred) or (last and gt[:-1] == pred)
+                or (first and last and gt[1:-1] == pred))
+
+    # ------------------------------------------------------------------
+    # Lexicons
+    # ------------------------------------------------------------------
+    def _load_lexicon(self, path: str) -> List[str]:
+        """Normalised, de-duplicated words of a lexicon file, in order."""
+        words, seen = [], set()
+        with open(path, encoding='utf-8') as f:
+            for line in f:
+                word = line.strip()
+                if not word:
+                    continue
+                word = self.normalize(word)
+                if word and word not in seen:
+                    seen.add(word)
+                    words.append(word)
+        if not words:
+            raise ValueError(f'lexicon file has no word: {path}')
+        return words
+
+    def lexicon_for(self, img_path: Optional[str]) -> Optional[List[str]]:
+        """The lexicon of an image (``None`` without lexicon)."""
+        if self.lexicon_mode is None:
+            return None
+        if self.lexicon_mode != 'strong':
+            return self._lexicon
+        if img_path is None:
+            raise KeyError('a strong lexicon needs img_path in the data '
+                           'sample')
+        stem = Path(str(img_path)).stem
+        path = osp.join(self.lexicon_path,
+                        self.strong_lexicon_pattern.format(stem=stem))
+        if path not in self._strong_cache:
+            if not osp.isfile(path):
+                raise FileNotFoundError(
+                    f'strong lexicon of image {img_path} not found: {path}')
+            self._strong_cache[path] = self._load_lexicon(path)
+        return self._strong_cache[path]
+
+    def apply_lexicon(self, text: str,
+                      lexicon: Optional[Sequence[str]]) -> str:
+        """Normalised ``text`` replaced by its nearest lexicon word (see
+        the class docstring for the distance rule)."""
+        if lexicon is None:
+            return text
+        word, dist = nearest_word(text, lexicon)
+        if self.lexicon_max_dist_ratio is not None and dist / max(
+                len(text), len(word), 1) > self.lexicon_max_dist_ratio:
+            return text
+        return word
+
+    # ------------------------------------------------------------------
+    # MMEngine interface
+    # ------------------------------------------------------------------
+    def process(self, data_batch: Sequence[Dict],
+                data_samples: Sequence[Dict]) -> None:
+        """Compute, per image, the IoU and text-match matrices between the
+        cared GT words and the predictions that can count at some
+        threshold, and store them in ``self.results``."""
+        min_thr = np.float32(self.score_thrs.min())
+        for sample in data_samples:
+            gt = sample.get('gt_instances')
+            pred = sample.get('pred_instances')
+            gt_polys = [_to_polygon(p) for p in gt.get('polygons', [])]
+            gt_texts = [str(t) for t in gt.get('texts', [])]
+            if len(gt_texts) != len(gt_polys):
+                raise ValueError(f'{len(gt_polys)} GT polygons but '
+                                 f'{len(gt_texts)} GT texts')
+            ignored = gt.get('ignored', None)
+            if ignored is None:
+                ignored = np.zeros(len(gt_polys), dtype=bool)
+            ignored = _to_numpy(ignored).astype(bool).reshape(-1)
+            if ignored.size != len(gt_polys):
+                raise ValueError(f'{len(gt_polys)} GT polygons but '
+                                 f'{ignored.size} ignored flags')
+            gt_ignored = np.array([
+                ig or t == IGNORE_TEXT or not self.is_care_word(t)
+                for ig, t in zip(ignored, gt_texts)
+            ],
+                                  dtype=bool)
+
+            pred_polys = [_to_polygon(p) for p in pred.get('polygons', [])]
+            pred_texts = [str(t) for t in pred.get('texts', [])]
+            # Scores are compared in float32 (the dtype models emit), so a
+            # score of 0.9 passes the threshold 0.9.
+            scores = _to_numpy(pred.get('scores', [])).astype(
+                np.float32).reshape(-1)
+            if not len(pred_polys) == len(pred_texts) == scores.size:
+                raise ValueError(
+                    f'{len(pred_polys)} predicted polygons, '
+                    f'{len(pred_texts)} texts and {scores.size} scores')
+
+            # Predictions that can count at some threshold and do not lie
+            # on an ignored GT word. Applied once, to all arrays together.
+            keep = scores >= min_thr
+            ignored_gt_ids = np.flatnonzero(gt_ignored)
+            for j in np.flatnonzero(keep):
+                area = pred_polys[j].area
+                for i in ignored_gt_ids:
+                    inter = poly_intersection(gt_polys[i], pred_polys[j])
+                    if inter / (area + 1e-5) > self.ignore_precision_thr:
+                        keep[j] = False
+                        break
+            pred_ids = np.flatnonzero(keep)
+            care_ids = np.flatnonzero(~gt_ignored)
+
+            lexicon = self.lexicon_for(sample.get('img_path', None)) \
+                if len(pred_ids) else None
+            norm_preds = [
+                self.apply_lexicon(self.normalize(pred_texts[j]), lexicon)
+                for j in pred_ids
+            ]
+            norm_gts = [self.normalize(gt_texts[i]) for i in care_ids]
+
+            iou = np.zeros((len(care_ids), len(pred_ids)), dtype=np.float64)
+            text_ok = np.zeros_like(iou, dtype=bool)
+            for a, i in enumerate(care_ids):
+                for b, j in enumerate(pred_ids):
+                    iou[a, b] = poly_iou(gt_polys[i], pred_polys[j])
+                    text_ok[a, b] = self.texts_match(norm_gts[a],
+                                                     norm_preds[b])
+            self.results.append(
+                dict(
+                    iou=iou,
+                    text_match=text_ok,
+                    scores=scores[pred_ids],
+                    pred_texts=norm_preds,
+                    gt_texts=norm_gts))
+
+    @staticmethod
+    def _max_matching(edges: np.ndarray) -> int:
+        """Size of the maximum one-to-one matching of a bipartite graph
+        given as a boolean (GT, prediction) matrix."""
+        if edges.size == 0 or not edges.any():
+            return 0
+        matched = maximum_bipartite_matching(
+            csr_matrix(edges.astype(np.int8)), perm_type='row')
+        return int(np.sum(matched != -1))
+
+    def per_threshold(self, results: List[Dict]) -> List[Dict]:
+        """Counts and precision / recall / hmean (end-to-end and detection)
+        at every score threshold."""
+        det_iou_ok = [r['iou'] > self.match_iou_thr for r in results]
+        gt_num = int(sum(r['iou'].shape[0] for r in results))
+        rows = []
+        for thr in self.score_thrs:
+            pred_num = e2e_hits = det_hits = 0
+            for r, det_ok in zip(results, det_iou_ok):
+                # Fresh selection from the full prediction set of the image.
+                sel = r['scores'] >= np.float32(thr)
+                pred_num += int(sel.sum())
+                det = det_ok[:, sel]
+                det_hits += self._max_matching(det)
+                e2e_hits += self._max_matching(det & r['text_match'][:, sel])
+            rec, prec, hmean = compute_hmean(e2e_hits, e2e_hits, gt_num,
+                                             pred_num)
+            d_rec, d_prec, d_hmean = compute_hmean(det_hits, det_hits,
+                                                   gt_num, pred_num)
+            rows.append(
+                dict(
+                    score_thr=float(thr),
+                    gt_num=gt_num,
+                    pred_num=pred_num,
+                    hits=e2e_hits,
+                    det_hits=det_hits,
+                    precision=prec,
+                    recall=rec,
+                    hmean=hmean,
+                    det_precision=d_prec,
+                    det_recall=d_rec,
+                    det_hmean=d_hmean))
+        return rows
+
+    def compute_metrics(self, results: List[Dict]) -> Dict:
+        """End-to-end metrics at the best end-to-end threshold and
+        detection metrics at the best detection threshold."""
+        logger: MMLogger = MMLogger.get_current_instance()
+        rows = self.per_threshold(results)
+        self.per_threshold_results = rows
+        header = (f'{"thr":>5} {"gt":>6} {"pred":>6} {"hits":>6} '
+                  f'{"P":>7} {"R":>7} {"H":>7} {"det_hits":>8} '
+                  f'{"det_P":>7} {"det_R":>7} {"det_H":>7}')
+        lines = [header]
+        for r in rows:
+            lines.append(
+                f'{r["score_thr"]:5.2f} {r["gt_num"]:6d} {r["pred_num"]:6d} '
+                f'{r["hits"]:6d} {r["precision"]:7.4f} {r["recall"]:7.4f} '
+                f'{r["hmean"]:7.4f} {r["det_hits"]:8d} '
+                f'{r["det_precision"]:7.4f} {r["det_recall"]:7.4f} '
+                f'{r["det_hmean"]:7.4f}')
+        lex = self.lexicon_mode or 'none'
+        logger.info(f'End-to-end spotting (lexicon: {lex}, word spotting: '
+                    f'{self.word_spotting}) per score threshold:\n' +
+                    '\n'.join(lines))
+        best = max(rows, key=lambda r: r['hmean'])  # first max: lowest thr
+        det_best = max(rows, key=lambda r: r['det_hmean'])
+        return dict(
+            precision=best['precision'],
+            recall=best['recall'],
+            hmean=best['hmean'],
+            best_score_thr=best['score_thr'],
+            det_precision=det_best['det_precision'],
+            det_recall=det_best['det_recall'],
+            det_hmean=det_best['det_hmean'],
+            det_best_score_thr=det_best['score_thr'])

@@ -1,0 +1,356 @@
+"""E2ESpottingMetric: ICDAR-2015 end-to-end spotting metric on hand-made
+cases, including regressions for the defects of MMOCR's ABCNet metric."""
+import numpy as np
+import pytest
+import torch
+from mmengine.structures import InstanceData
+
+import mmtextknow  # noqa: F401
+from mmocr.registry import METRICS
+from mmocr.structures import TextSpottingDataSample
+from mmtextknow.evaluation.metrics.e2e_spotting_metric import (
+    ICDAR_SPECIAL_CHARS, E2ESpottingMetric, levenshtein, nearest_word)
+
+
+def box(x, y=0, w=10, h=10):
+    return np.array([x, y, x + w, y, x + w, y + h, x, y + h],
+                    dtype=np.float32)
+
+
+def sample(gt_polys, gt_texts, pred_polys, pred_texts, scores,
+           ignored=None, img_path='img_1.jpg', as_dict=True):
+    s = TextSpottingDataSample(metainfo=dict(img_path=img_path))
+    gt = InstanceData()
+    gt.polygons = list(gt_polys)
+    gt.texts = list(gt_texts)
+    gt.ignored = torch.tensor(
+        ignored if ignored is not None else [False] * len(gt_texts),
+        dtype=torch.bool)
+    pred = InstanceData()
+    pred.polygons = list(pred_polys)
+    pred.texts = list(pred_texts)
+    pred.scores = torch.tensor(scores, dtype=torch.float32)
+    s.gt_instances = gt
+    s.pred_instances = pred
+    return s.to_dict() if as_dict else s
+
+
+def evaluate(samples, **kwargs):
+    metric = E2ESpottingMetric(**kwargs)
+    metric.process({}, samples)
+    res = metric.compute_metrics(metric.results)
+    return res, metric
+
+
+def test_registered_and_prefixed():
+    metric = METRICS.build(dict(type='E2ESpottingMetric'))
+    assert isinstance(metric, E2ESpottingMetric)
+    assert metric.prefix == 'e2e'
+    np.testing.assert_allclose(metric.score_thrs,
+                               [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+    metric.process({}, [sample([box(0)], ['hi!'], [box(0)], ['hi'], [0.9])])
+    out = metric.evaluate(1)
+    assert set(out) == {
+        'e2e/precision', 'e2e/recall', 'e2e/hmean', 'e2e/best_score_thr',
+        'e2e/det_precision', 'e2e/det_recall', 'e2e/det_hmean',
+        'e2e/det_best_score_thr'
+    }
+    assert out['e2e/hmean'] == 1.0
+
+
+def test_dict_thresholds_rounded():
+    metric = E2ESpottingMetric(
+        score_thrs=dict(start=0.3, stop=0.9, step=0.1))
+    # np.arange semantics as MMOCR's HmeanIOUMetric (its float rounding
+    # reaches 0.8999..., i.e. 0.9 here), values rounded to 10 decimals.
+    assert metric.score_thrs.tolist() == [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    res, _ = evaluate([sample([box(0)], ['abc'], [box(0)], ['abc'], [0.6])],
+                      score_thrs=[0.6])
+    assert res['hmean'] == 1.0
+
+
+def test_exact_match():
+    res, _ = evaluate([
+        sample([box(0), box(20)], ['hello', 'world'], [box(0), box(20)],
+               ['hello', 'world'], [0.9, 0.95])
+    ])
+    assert res['precision'] == res['recall'] == res['hmean'] == 1.0
+    assert res['det_hmean'] == 1.0
+    assert res['best_score_thr'] == pytest.approx(0.3)
+
+
+def test_wrong_text_counts_for_detection_only():
+    res, _ = evaluate([
+        sample([box(0), box(20)], ['hello', 'world'], [box(0), box(20)],
+               ['hello', 'wor1d'], [0.9, 0.9])
+    ])
+    assert res['precision'] == res['recall'] == 0.5
+    assert res['det_precision'] == res['det_recall'] == 1.0
+
+
+def test_right_text_but_low_iou_is_a_miss():
+    # Boxes of width 10 shifted so that IoU = 0.4 (overlap 40 / union 100).
+    gt = np.array([0, 0, 10, 0, 10, 10, 0, 10], dtype=np.float32)
+    pred = np.array([0, 0, 10, 0, 10, 4, 0, 4], dtype=np.float32)
+    _, metric = evaluate([sample([gt], ['hello'], [pred], ['hello'], [0.9])])
+    assert metric.results[0]['iou'][0, 0] == pytest.approx(0.4)
+    row = metric.per_threshold_results[0]
+    assert row['hits'] == 0 and row['det_hits'] == 0
+    assert row['pred_num'] == 1 and row['gt_num'] == 1
+
+
+def test_ignored_gt_discards_prediction_and_is_not_counted():
+    for ignored, texts in (([False, True], ['hello', 'xyz']),
+                           ([False, False], ['hello', '###'])):
+        res, metric = evaluate([
+            sample([box(0), box(20)], texts, [box(0), box(21)],
+                   ['hello', 'xyz'], [0.9, 0.9],
+                   ignored=ignored)
+        ])
+        row = metric.per_threshold_results[0]
+        assert row['gt_num'] == 1 and row['pred_num'] == 1
+        assert res['precision'] == res['recall'] == 1.0
+    # A prediction overlapping an ignored word by less than half its own
+    # area is not discarded (a false positive).
+    _, metric = evaluate([
+        sample([box(0), box(20)], ['hello', '###'], [box(0), box(26)],
+               ['hello', 'xyz'], [0.9, 0.9])
+    ])
+    row = metric.per_threshold_results[0]
+    assert row['pred_num'] == 2 and row['hits'] == 1
+
+
+def test_case_and_symbol_rules():
+    metric = E2ESpottingMetric()
+    assert ICDAR_SPECIAL_CHARS == '!?.:,*"()\u00b7[]/\''
+    assert metric.normalize('Hello!') == 'hello'
+    assert metric.normalize('"(Hello)"') == 'hello'
+    assert metric.normalize('a.b') == 'a.b'  # inner symbols kept
+    assert metric.normalize('-ab-') == '-ab-'  # hyphen: word spotting only
+    res, _ = evaluate([
+        sample([box(0), box(20), box(40)], ['Hello!', 'WORLD', 'a.b'],
+               [box(0), box(20), box(40)], ['hello', '"world"', 'ab'],
+               [0.9, 0.9, 0.9])
+    ])
+    assert res['precision'] == pytest.approx(2 / 3)
+    # Case-sensitive comparison.
+    res, _ = evaluate(
+        [sample([box(0)], ['Hello!'], [box(0)], ['hello'], [0.9])],
+        ignore_case=False)
+    assert res['hmean'] == 0.0
+    # Exact comparison.
+    res, _ = evaluate(
+        [sample([box(0)], ['hello!'], [box(0)], ['hello'], [0.9])],
+        symbol_rule='none')
+    assert res['hmean'] == 0.0
+    # Official-script default: one special char off each end of the GT
+    # only; nothing stripped from the prediction.
+    icdar = E2ESpottingMetric(symbol_rule='icdar')
+    assert icdar.texts_match('hello!', 'hello')
+    assert icdar.texts_match('(hello)', 'hello')
+    assert icdar.texts_match('(hello)', '(hello')
+    assert not icdar.texts_match('hello!!', 'hello')
+    assert not icdar.texts_match('hello', 'hello!')
+
+
+def test_fresh_selection_per_threshold():
+    """Defect-1 regression: a low-score prediction between two high ones;
+    every threshold is selected afresh and texts stay aligned."""
+    gts = [box(0), box(20), box(40), box(60)]
+    gt_texts = ['alpha', 'beta', 'gamma', 'delta']
+    preds = [box(0), box(20), box(40), box(60)]
+    pred_texts = ['alpha', 'beta', 'gamma', 'dleta']
+    scores = [0.9, 0.35, 0.8, 0.55]
+    res, metric = evaluate(
+        [sample(gts, gt_texts, preds, pred_texts, scores)],
+        score_thrs=[0.3, 0.4, 0.6, 0.85, 0.95])
+    rows = {r['score_thr']: r for r in metric.per_threshold_results}
+    assert [(rows[t]['pred_num'], rows[t]['hits'], rows[t]['det_hits'])
+            for t in (0.3, 0.4, 0.6, 0.85, 0.95)] == [(4, 3, 4), (3, 2, 3),
+                                                      (2, 2, 2), (1, 1, 1),
+                                                      (0, 0, 0)]
+    assert rows[0.4]['precision'] == pytest.approx(2 / 3)
+    assert rows[0.4]['recall'] == pytest.approx(2 / 4)
+    assert rows[0.6]['precision'] == 1.0 and rows[0.6]['recall'] == 0.5
+    assert rows[0.95]['precision'] == 0.0 and rows[0.95]['hmean'] == 0.0
+    # Best e2e: thr 0.3 (P 3/4, R 3/4); best det: 0.3 too (1.0).
+    assert res['best_score_thr'] == pytest.approx(0.3)
+    assert res['hmean'] == pytest.approx(0.75)
+    assert res['det_hmean'] == 1.0
+    assert res['det_best_score_thr'] == pytest.approx(0.3)
+
+
+def test_best_thresholds_differ():
+    # A right-text low-score prediction, a wrong-text high-score one and
+    # three low-score false positives: e2e is best at the low threshold,
+    # detection at the high one.
+    gts = [box(0), box(20)]
+    preds = [box(0), box(20), box(40), box(60), box(80)]
+    res, _ = evaluate([
+        sample(gts, ['abc', 'xyz'], preds, ['abc', 'xyq', 'z', 'z', 'z'],
+               [0.4, 0.9, 0.35, 0.35, 0.35])
+    ],
+                      score_thrs=[0.3, 0.5])
+    # thr 0.3: e2e P 1/5, R 1/2; det P 2/5, R 1.
+    # thr 0.5: e2e 0; det P 1, R 1/2.
+    assert res['best_score_thr'] == pytest.approx(0.3)
+    assert res['precision'] == pytest.approx(0.2)
+    assert res['recall'] == pytest.approx(0.5)
+    assert res['hmean'] == pytest.approx(2 * 0.2 * 0.5 / 0.7)
+    assert res['det_best_score_thr'] == pytest.approx(0.5)
+    assert res['det_precision'] == 1.0 and res['det_recall'] == 0.5
+    assert res['det_hmean'] == pytest.approx(2 / 3)
+
+
+def test_text_used_in_matching():
+    """Defect-2 regression: the wrong-text prediction has the higher IoU,
+    the right-text one IoU > 0.5; e2e matches the right-text one."""
+    gt = box(0, w=10)
+    wrong = box(0, w=10)  # IoU 1.0
+    right = box(0, w=7)  # IoU 0.7
+    res, metric = evaluate(
+        [sample([gt], ['hello'], [wrong, right], ['hallo', 'hello'],
+                [0.9, 0.8])],
+        score_thrs=[0.5])
+    row = metric.per_threshold_results[0]
+    assert row['hits'] == 1 and row['det_hits'] == 1 and row['pred_num'] == 2
+    assert res['recall'] == 1.0 and res['precision'] == 0.5
+
+
+def test_maximum_matching():
+    # Pred 0 matches both GTs, pred 1 only GT 0: a greedy first-come match
+    # (pred 0 -> GT 0) would get 1 hit; maximum matching gets 2.
+    gts = [box(0, w=10), box(6, w=10)]
+    preds = [box(3, w=10), box(0, w=10)]
+    _, metric = evaluate(
+        [sample(gts, ['abc', 'abc'], preds, ['abc', 'abc'], [0.9, 0.9])])
+    iou = metric.results[0]['iou']
+    assert (iou > 0.5).tolist() == [[True, True], [True, False]]
+    assert metric.per_threshold_results[0]['hits'] == 2
+
+
+def test_generic_lexicon(tmp_path):
+    lex = tmp_path / 'generic.txt'
+    lex.write_text('WORLD\nHELLO\n\nhelp\n')
+    gts = [box(0), box(20)]
+    samples = [
+        sample(gts, ['hello', 'world'], gts, ['he1lo', 'wrld'], [0.9, 0.9])
+    ]
+    res, _ = evaluate(samples)
+    assert res['hmean'] == 0.0
+    res, _ = evaluate(samples, lexicon_mode='generic', lexicon_path=str(lex))
+    assert res['hmean'] == 1.0
+    # Weak lexicon: same file format.
+    res, _ = evaluate(samples, lexicon_mode='weak', lexicon_path=str(lex))
+    assert res['hmean'] == 1.0
+    # Distance cap: 'wrld' -> 'world' is 1 / 5 = 0.2 > 0.1, kept as is.
+    res, metric = evaluate(
+        samples,
+        lexicon_mode='generic',
+        lexicon_path=str(lex),
+        lexicon_max_dist_ratio=0.1)
+    assert metric.results[0]['pred_texts'] == ['he1lo', 'wrld']
+    res, metric = evaluate(
+        samples,
+        lexicon_mode='generic',
+        lexicon_path=str(lex),
+        lexicon_max_dist_ratio=0.2)
+    assert metric.results[0]['pred_texts'] == ['hello', 'world']
+
+
+def test_strong_lexicon(tmp_path):
+    (tmp_path / 'voc_img_1.txt').write_text('HELLO\nCAFE\n')
+    (tmp_path / 'voc_img_2.txt').write_text('HELP\nCAFE\n')
+    gts = [box(0)]
+    samples = [
+        sample(gts, ['hello'], gts, ['he1lo'], [0.9], img_path='a/img_1.jpg'),
+        sample(gts, ['hello'], gts, ['he1lo'], [0.9], img_path='b/img_2.jpg'),
+    ]
+    res, metric = evaluate(
+        samples, lexicon_mode='strong', lexicon_path=str(tmp_path))
+    assert [r['pred_texts'] for r in metric.results] == [['hello'], ['help']]
+    assert res['recall'] == 0.5
+    # Custom pattern and a missing per-image file.
+    (tmp_path / 'img_1_lex.txt').write_text('HELLO\n')
+    res, _ = evaluate(
+        samples[:1],
+        lexicon_mode='strong',
+        lexicon_path=str(tmp_path),
+        strong_lexicon_pattern='{stem}_lex.txt')
+    assert res['hmean'] == 1.0
+    metric = E2ESpottingMetric(
+        lexicon_mode='strong', lexicon_path=str(tmp_path),
+        strong_lexicon_pattern='{stem}_lex.txt')
+    with pytest.raises(FileNotFoundError, match='img_2_lex.txt'):
+        metric.process({}, samples[1:])
+
+
+def test_lexicon_errors(tmp_path):
+    missing = str(tmp_path / 'nope.txt')
+    with pytest.raises(FileNotFoundError, match='nope.txt'):
+        E2ESpottingMetric(lexicon_mode='generic', lexicon_path=missing)
+    with pytest.raises(FileNotFoundError, match='nope_dir'):
+        E2ESpottingMetric(
+            lexicon_mode='strong', lexicon_path=str(tmp_path / 'nope_dir'))
+    with pytest.raises(ValueError, match='lexicon_path'):
+        E2ESpottingMetric(lexicon_mode='weak')
+    with pytest.raises(ValueError, match='lexicon_mode'):
+        E2ESpottingMetric(lexicon_path=str(tmp_path))
+    with pytest.raises(ValueError):
+        E2ESpottingMetric(lexicon_mode='full', lexicon_path=missing)
+
+
+def test_levenshtein_helpers():
+    assert levenshtein('kitten', 'sitting') == 3
+    assert levenshtein('', 'abc') == 3
+    assert nearest_word('he1lo', ['help', 'hello']) == ('hello', 1)
+    assert nearest_word('abc', ['abd', 'abe']) == ('abd', 1)  # tie: first
+
+
+def test_word_spotting():
+    metric = E2ESpottingMetric(word_spotting=True)
+    assert not metric.is_care_word('ab')
+    assert not metric.is_care_word('a-b')
+    assert not metric.is_care_word('a.b')
+    assert metric.is_care_word('abc') and metric.is_care_word('ab1')
+    assert metric.is_care_word('"Hello!"')
+    assert metric.normalize("Bob's") == 'bob'
+    assert metric.normalize('-abc-') == 'abc'
+    gts = [box(0), box(20), box(40), box(60)]
+    texts = ['ab', 'a-b', 'Hello!', "Bob's"]
+    samples = [sample(gts, texts, gts, ['ab', 'a-b', 'hello', "BOB'S"],
+                      [0.9] * 4)]
+    res, metric = evaluate(samples, word_spotting=True)
+    row = metric.per_threshold_results[0]
+    # 'ab' and 'a-b' are don't care: not counted, predictions on them
+    # discarded.
+    assert row['gt_num'] == 2 and row['pred_num'] == 2 and row['hits'] == 2
+    assert res['hmean'] == 1.0
+    # Without word spotting they all count; 'ab'/'a-b' match exactly.
+    _, metric = evaluate(samples)
+    row = metric.per_threshold_results[0]
+    assert row['gt_num'] == 4 and row['hits'] == 4
+
+
+def test_empty_predictions_and_gt():
+    res, metric = evaluate([sample([box(0)], ['abc'], [], [], [])])
+    assert res['precision'] == 0.0 and res['recall'] == 0.0
+    assert res['hmean'] == 0.0 and res['det_hmean'] == 0.0
+    # No GT, some predictions: recall 1, precision 0 (compute_hmean).
+    res, _ = evaluate([sample([], [], [box(0)], ['abc'], [0.9])])
+    assert res['recall'] == 1.0 and res['precision'] == 0.0
+    assert res['hmean'] == 0.0
+    # Nothing at all: everything 1.
+    res, _ = evaluate([sample([], [], [], [], [])])
+    assert res['precision'] == res['recall'] == res['hmean'] == 1.0
+    # Only ignored GT and a prediction on it.
+    res, _ = evaluate(
+        [sample([box(0)], ['###'], [box(0)], ['abc'], [0.9], ignored=[True])])
+    assert res['hmean'] == 1.0
+
+
+def test_data_sample_objects_and_gpu_free():
+    s = sample([box(0)], ['abc'], [box(0)], ['abc'], [0.9], as_dict=False)
+    metric = E2ESpottingMetric()
+    metric.process({}, [s])
+    assert metric.compute_metrics(metric.results)['hmean'] == 1.0
