@@ -25,6 +25,8 @@ def test_config_builds_model_and_pipelines(path):
     assert sum(p.numel() for p in model.parameters()) > 0
     for loader in ('train_dataloader', 'test_dataloader'):
         dataset = cfg[loader].dataset
+        while 'dataset' in dataset:  # wrappers: DatasetFraction, Repeat...
+            dataset = dataset.dataset
         for part in dataset.get('datasets', [dataset]):  # ConcatDataset
             for step in part.pipeline:
                 TRANSFORMS.build(step)

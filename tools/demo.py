@@ -19,6 +19,7 @@ from typing import Dict, List, Optional, Tuple
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_ROOT = 'data/toy_scenetext'
+STKM_TRANSFER_CONFIG = 'configs/textdet/stkm/dbnet_resnet18-stkm_fpnc_8e_toy.py'
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,12 @@ class DemoJob:
 
     ``summary_metrics`` are printed in the summary (all metrics go to
     ``summary.json``). ``prepare`` are ``python`` commands run first (data
-    conversion). ``checkpoint_options`` maps a config key to an earlier
-    job whose last checkpoint it is set to (ARM-Net's REM reads with the
-    DAN trained just before).
+    conversion, checkpoint export); ``{work_dir}`` in them is the job's
+    work directory and ``{ckpt:JOB}`` an earlier job's last checkpoint.
+    ``checkpoint_options`` maps a config key to an earlier job whose last
+    checkpoint it is set to (ARM-Net's REM reads with the DAN trained just
+    before); ``cfg_options`` are further ``key=value`` overrides, where
+    ``{work_dir}`` works as in ``prepare``.
     """
     name: str
     config: str
@@ -37,6 +41,7 @@ class DemoJob:
     summary_metrics: Tuple[str, ...]
     prepare: Tuple[Tuple[str, ...], ...] = ()
     checkpoint_options: Tuple[Tuple[str, str], ...] = ()
+    cfg_options: Tuple[str, ...] = ()
 
 
 DEMO_JOBS: List[DemoJob] = [
@@ -63,9 +68,33 @@ DEMO_JOBS: List[DemoJob] = [
              'textseg/fgIoU'),
             checkpoint_options=(('model.rem.recognizer.checkpoint', 'dan'),
                                 )),
+    DemoJob('stkm', 'configs/pretrain/stkm/stkm_resnet18_fpn_toy.py',
+            'STKM pre-training of a ResNet-18 (1/4 width) by reading all '
+            'words of each image (image-level word lists only)',
+            ('textseq/word_precision', 'textseq/word_recall',
+             'textseq/word_hmean')),
+    DemoJob('dbnet-stkm', STKM_TRANSFER_CONFIG,
+            'DBNet whose backbone starts from the STKM backbone above '
+            '(exported with stkm2backbone.py), fine-tuned on detection',
+            ('icdar/precision', 'icdar/recall', 'icdar/hmean'),
+            prepare=(('tools/model_converters/stkm2backbone.py',
+                      '{ckpt:stkm}', '{work_dir}/stkm_backbone.pth',
+                      '--check-config', STKM_TRANSFER_CONFIG), ),
+            cfg_options=('model.backbone.init_cfg.checkpoint='
+                         '{work_dir}/stkm_backbone.pth', )),
+    DemoJob('dbnet-scratch', STKM_TRANSFER_CONFIG,
+            'the same DBNet from random weights (the baseline of the STKM '
+            'transfer)',
+            ('icdar/precision', 'icdar/recall', 'icdar/hmean'),
+            cfg_options=('model.backbone.init_cfg=None', )),
+    DemoJob('tcm', 'configs/textdet/tcm/tcm-dbnet_clip-tiny_fpnc_8e_toy.py',
+            'TCM-DBNet: DBNet with a reduced CLIP (random weights: no CLIP '
+            'file at these sizes) and all TCM modules, text detection',
+            ('icdar/precision', 'icdar/recall', 'icdar/hmean')),
 ]
 
 METRIC_PATTERN = re.compile(r'([\w-]+(?:/[\w-]+)+): (-?[0-9.]+)')
+CKPT_PATTERN = re.compile(r'\{ckpt:([\w-]+)\}')
 
 
 def run(args: List[str], log_file: Path) -> str:
@@ -100,19 +129,35 @@ def last_checkpoint(work_dir: Path) -> Path:
     return Path((work_dir / 'last_checkpoint').read_text().strip())
 
 
-def checkpoint_cfg_options(job: DemoJob,
-                           done: Dict[str, dict]) -> List[str]:
-    """``--cfg-options`` pointing config keys at earlier jobs' checkpoints.
+def earlier_checkpoint(job: DemoJob, source: str,
+                       done: Dict[str, dict]) -> str:
+    """The last checkpoint of the earlier job ``source``.
 
     Raises:
-        SystemExit: If a job it needs has not run in this demo.
+        SystemExit: If that job has not run in this demo.
     """
-    options = []
-    for key, source in job.checkpoint_options:
-        if source not in done:
-            sys.exit(f'demo: {job.name} needs the {source} checkpoint: run '
-                     f'--only {source} {job.name}')
-        options.append(f'{key}={done[source]["checkpoint"]}')
+    if source not in done:
+        sys.exit(f'demo: {job.name} needs the {source} checkpoint: run '
+                 f'--only {source} {job.name}')
+    return done[source]['checkpoint']
+
+
+def expand(arg: str, job: DemoJob, work_dir: Path,
+           done: Dict[str, dict]) -> str:
+    """Fill ``{work_dir}`` and ``{ckpt:JOB}`` into a command argument."""
+    arg = arg.replace('{work_dir}', str(work_dir))
+    return CKPT_PATTERN.sub(
+        lambda m: earlier_checkpoint(job, m.group(1), done), arg)
+
+
+def job_cfg_options(job: DemoJob, work_dir: Path,
+                    done: Dict[str, dict]) -> List[str]:
+    """``--cfg-options`` of a job: earlier jobs' checkpoints and its own
+    overrides."""
+    options = [
+        f'{key}={earlier_checkpoint(job, source, done)}'
+        for key, source in job.checkpoint_options
+    ] + [expand(option, job, work_dir, done) for option in job.cfg_options]
     return ['--cfg-options'] + options if options else []
 
 
@@ -120,10 +165,11 @@ def run_job(job: DemoJob, work_root: Path, done: Dict[str, dict]) -> dict:
     work_dir = work_root / job.name
     print(f'\n=== {job.name}: {job.description} ===', flush=True)
     for index, command in enumerate(job.prepare):
-        run(list(command), work_dir / f'prepare_{index}.log')
+        run([expand(arg, job, work_dir, done) for arg in command],
+            work_dir / f'prepare_{index}.log')
     start = time.time()
     run(['tools/train.py', job.config, '--work-dir', str(work_dir)] +
-        checkpoint_cfg_options(job, done), work_dir / 'train.log')
+        job_cfg_options(job, work_dir, done), work_dir / 'train.log')
     train_s = time.time() - start
     checkpoint = last_checkpoint(work_dir)
     output = run(['tools/test.py', job.config, str(checkpoint),

@@ -1,3 +1,6 @@
 from .hooks import MGNetPhaseSwitchHook, OTSGStatsHook
+from .optimizers import NormDecayOptimWrapperConstructor
 
-__all__ = ['MGNetPhaseSwitchHook', 'OTSGStatsHook']
+__all__ = [
+    'MGNetPhaseSwitchHook', 'OTSGStatsHook', 'NormDecayOptimWrapperConstructor'
+]

@@ -1,8 +1,11 @@
 """Wall-clock timing for benchmark commands (not for tests)."""
+import platform
 import time
+from pathlib import Path
 from typing import Callable, List, Optional
 
 import torch
+from torch import nn
 
 
 def time_callable(fn: Callable[[], object],
@@ -35,3 +38,44 @@ def time_callable(fn: Callable[[], object],
         sync()
         times.append(time.perf_counter() - start)
     return times
+
+
+def time_interleaved(calls: List[Callable[[], object]], repeats: int,
+                     warmup: int, device: torch.device) -> List[List[float]]:
+    """Seconds of each call, one call of each per round.
+
+    Interleaving puts every measurement (both models, whole and by module)
+    in the same rounds, so a slow period of a shared machine hits them all
+    rather than one model's rows.
+
+    Returns:
+        list[list[float]]: Per call, its ``repeats`` times.
+    """
+    for _ in range(warmup):
+        for fn in calls:
+            fn()
+    times = [[] for _ in calls]
+    for _ in range(repeats):
+        for fn, fn_times in zip(calls, times):
+            fn_times.extend(time_callable(fn, 1, 0, device))
+    return times
+
+
+def device_name(device: torch.device) -> str:
+    """A readable name of the device the models run on."""
+    if device.type == 'cuda':
+        return f'{device} ({torch.cuda.get_device_name(device)})'
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.startswith('model name'):
+                return f'cpu ({line.split(":", 1)[1].strip()})'
+    except OSError:
+        pass
+    return f'cpu ({platform.machine()})'
+
+
+def num_params(module: Optional[nn.Module]) -> float:
+    """Parameters of ``module`` in millions (0 for None)."""
+    if module is None:
+        return 0.
+    return sum(p.numel() for p in module.parameters()) / 1e6

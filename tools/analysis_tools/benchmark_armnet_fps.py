@@ -43,7 +43,6 @@ Example (the defaults: ResNet-50 ARM-Net and FCN, one 512 x 512 image)::
 import argparse
 import copy
 import json
-import platform
 import statistics
 import sys
 from pathlib import Path
@@ -56,7 +55,9 @@ from torch import Tensor, nn
 
 import mmtextknow  # noqa: F401  (registers the textseg models)
 from mmocr.registry import MODELS
-from mmtextknow.utils import run_cli, time_callable
+from mmtextknow.utils import run_cli
+from mmtextknow.utils.timing import (device_name, num_params,
+                                     time_interleaved)
 
 DEFAULT_ARMNET_CONFIG = (
     'configs/textseg/armnet/armnet_resnet50_100e_totaltext.py')
@@ -106,13 +107,6 @@ def parse_args() -> argparse.Namespace:
     if args.batch < 1 or args.repeats < 1 or args.warmup < 0:
         parser.error('--batch and --repeats must be >= 1, --warmup >= 0')
     return args
-
-
-def num_params(module: Optional[nn.Module]) -> float:
-    """Parameters of ``module`` in millions (0 for None)."""
-    if module is None:
-        return 0.
-    return sum(p.numel() for p in module.parameters()) / 1e6
 
 
 def build_from_config(path: str, required: Tuple[str, ...]) -> nn.Module:
@@ -206,27 +200,6 @@ def fcn_stages(model: nn.Module, inputs: Tensor) -> List[Stage]:
     return stages
 
 
-def time_interleaved(calls: List[Callable[[], object]], repeats: int,
-                     warmup: int, device: torch.device) -> List[List[float]]:
-    """Seconds of each call, one call of each per round.
-
-    Interleaving puts every measurement (both models, whole and by module)
-    in the same rounds, so a slow period of a shared machine hits them all
-    rather than one model's rows.
-
-    Returns:
-        list[list[float]]: Per call, its ``repeats`` times.
-    """
-    for _ in range(warmup):
-        for fn in calls:
-            fn()
-    times = [[] for _ in calls]
-    for _ in range(repeats):
-        for fn, fn_times in zip(calls, times):
-            fn_times.extend(time_callable(fn, 1, 0, device))
-    return times
-
-
 def summarise(config: str, model: nn.Module, stages: List[Stage],
               times: List[List[float]], batch: int) -> dict:
     """Medians, shares and FPS of one model.
@@ -262,19 +235,6 @@ def summarise(config: str, model: nn.Module, stages: List[Stage],
         modules=rows,
         modules_sum_ms=modules_sum_ms,
         modules_sum_share=modules_sum_ms / (total_s * 1e3))
-
-
-def device_name(device: torch.device) -> str:
-    """A readable name of the device the models run on."""
-    if device.type == 'cuda':
-        return f'{device} ({torch.cuda.get_device_name(device)})'
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():
-            if line.startswith('model name'):
-                return f'cpu ({line.split(":", 1)[1].strip()})'
-    except OSError:
-        pass
-    return f'cpu ({platform.machine()})'
 
 
 def format_table(results: Dict[str, dict]) -> str:

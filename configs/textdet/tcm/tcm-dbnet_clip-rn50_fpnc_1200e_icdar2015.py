@@ -1,0 +1,32 @@
+# TCM-DBNet (CLIP RN50) on ICDAR2015: MMOCR's DBNet-R50 ICDAR2015 config
+# (FPNC, DBHead, loss, postprocessor, 640x640 crops, batch 16, test short
+# side 1024) with TCM's modules and the authors' optimiser: Adam 1e-4, weight
+# decay 1e-4, poly 0.9 over 1200 epochs, 4 learnable context tokens. The
+# score map is one more channel on C5 (FPNC in_channels 2048 + 1); the
+# auxiliary target is DBNet's shrink map (ratio 0.4).
+_base_ = [
+    'mmocr::textdet/dbnet/dbnet_resnet50-dcnv2_fpnc_1200e_icdar2015.py',
+    '_base_tcm_clip-rn50.py',
+]
+custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
+load_from = None
+
+model = dict(
+    type='TCM',
+    backbone=_base_.tcm_backbone,
+    neck=dict(in_channels=[256, 512, 1024, 2049]),
+    data_preprocessor=_base_.clip_data_preprocessor,
+    **_base_.tcm_modules)
+
+optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper',
+    constructor='NormDecayOptimWrapperConstructor',
+    optimizer=dict(type='Adam', lr=1e-4, weight_decay=1e-4),
+    paramwise_cfg=_base_.tcm_paramwise_cfg)
+param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-7, end=1200)]
+
+# Some ablations leave parameters without gradient (e.g. without the
+# language prompt): DDP must look for them.
+model_wrapper_cfg = dict(
+    type='MMDistributedDataParallel', find_unused_parameters=True)

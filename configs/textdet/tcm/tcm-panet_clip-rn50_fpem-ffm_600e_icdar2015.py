@@ -1,0 +1,32 @@
+# TCM-PANet (CLIP RN50) on ICDAR2015: MMOCR's PANet ICDAR2015 config
+# (FPEM-FFM, PANHead, loss, postprocessor) with the CLIP RN50 encoder and
+# TCM's modules (C5 + score map: 2049 channels); the auxiliary target is
+# PANet's text kernel (its smallest shrink ratio, 0.5). Optimiser as the
+# authors' ICDAR2015 one: Adam 1e-4, weight decay 1e-4, poly 0.9.
+_base_ = [
+    'mmocr::textdet/panet/panet_resnet18_fpem-ffm_600e_icdar2015.py',
+    '_base_tcm_clip-rn50.py',
+]
+custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
+
+model = dict(
+    type='TCM',
+    backbone=_base_.tcm_backbone,
+    neck=dict(in_channels=[256, 512, 1024, 2049]),
+    data_preprocessor=_base_.clip_data_preprocessor,
+    **_base_.tcm_modules)
+
+optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper',
+    constructor='NormDecayOptimWrapperConstructor',
+    optimizer=dict(type='Adam', lr=1e-4, weight_decay=1e-4),
+    paramwise_cfg=_base_.tcm_paramwise_cfg)
+param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-7, end=600)]
+train_dataloader = dict(batch_size=16)
+auto_scale_lr = dict(base_batch_size=16)
+
+# Some ablations leave parameters without gradient (e.g. without the
+# language prompt): DDP must look for them.
+model_wrapper_cfg = dict(
+    type='MMDistributedDataParallel', find_unused_parameters=True)

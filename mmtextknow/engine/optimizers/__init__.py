@@ -1,0 +1,3 @@
+from .norm_decay_constructor import NormDecayOptimWrapperConstructor
+
+__all__ = ['NormDecayOptimWrapperConstructor']

@@ -1,0 +1,246 @@
+"""TCM around MMOCR's DBNet / PANet / FCENet: configs, losses, predictions,
+the optimiser groups, the ablation switches and CLIP weight loading."""
+import copy
+from pathlib import Path
+
+import open_clip
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from mmocr.registry import DATASETS, MODELS
+
+import mmtextknow  # noqa: F401
+from mmtextknow.models.textdet.tcm import TCM
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+TCM_DIR = REPO_ROOT / 'configs' / 'textdet' / 'tcm'
+TOY = TCM_DIR / 'tcm-dbnet_clip-tiny_fpnc_8e_toy.py'
+
+
+def _cfg(path: Path = TOY) -> Config:
+    init_default_scope('mmocr')
+    return Config.fromfile(str(path))
+
+
+def _build(model_cfg) -> TCM:
+    torch.manual_seed(0)
+    model = MODELS.build(model_cfg)
+    model.init_weights()
+    return model
+
+
+def _batch(cfg: Config, data_root: Path, split: str, num: int = 2) -> dict:
+    loader = cfg[f'{split}_dataloader']
+    dataset_cfg = copy.deepcopy(loader.dataset)
+    dataset_cfg.update(
+        type='OCRDataset',
+        data_root=str(data_root),
+        ann_file=f'textdet_{split}.json')
+    dataset = DATASETS.build(dataset_cfg)
+    return pseudo_collate([dataset[i] for i in range(num)])
+
+
+def _loss(model: TCM, batch: dict) -> dict:
+    model.train()
+    data = model.data_preprocessor(copy.deepcopy(batch), True)
+    return model(**data, mode='loss')
+
+
+def _predict(model: TCM, batch: dict) -> list:
+    model.eval()
+    with torch.no_grad():
+        data = model.data_preprocessor(copy.deepcopy(batch), False)
+        return model(**data, mode='predict')
+
+
+@pytest.fixture(scope='module')
+def toy_batches(tiny_toy_data):
+    cfg = _cfg()
+    return (_batch(cfg, tiny_toy_data, 'train'),
+            _batch(cfg, tiny_toy_data, 'test'))
+
+
+def test_toy_loss_and_predict(toy_batches):
+    cfg = _cfg()
+    model = _build(cfg.model)
+    losses = _loss(model, toy_batches[0])
+    assert set(losses) == {'loss_prob', 'loss_thr', 'loss_db', 'loss_ilm'}
+    assert all(torch.isfinite(v) for v in losses.values())
+    results = _predict(model, toy_batches[1])
+    assert len(results) == 2
+    assert {'polygons', 'scores'} <= set(results[0].pred_instances.keys())
+
+
+def test_score_map_is_an_extra_c5_channel(toy_batches):
+    model = _build(_cfg().model)
+    data = model.data_preprocessor(copy.deepcopy(toy_batches[1]), False)
+    inputs = data['inputs']
+    c5 = model.backbone(inputs)[-1]
+    maps = model.prompt_maps(c5)
+    n, _, h, w = c5.shape
+    assert maps['score_map'].shape == (n, 1, h, w)
+    assert maps['score_map'].abs().max() <= 1 + 1e-5  # cosine similarity
+    assert maps['visual_prompt'].shape == maps['image_embedding'].shape
+    # The neck sees C5 + 1 channels (FPNC in_channels[-1] = 512 + 1).
+    assert model.neck.lateral_convs[-1].conv.in_channels == c5.size(1) + 1
+
+
+def test_auxiliary_target_is_the_detectors_shrink_map(toy_batches):
+    model = _build(_cfg().model)
+    assert model.kernel_target.shrink_ratio == 0.4  # DBModuleLoss's
+    data = model.data_preprocessor(copy.deepcopy(toy_batches[0]), True)
+    samples = data['data_samples']
+    kernels, masks = model.kernel_target(samples, data['inputs'].shape[-2:],
+                                         torch.device('cpu'))
+    gt_shrinks, gt_masks, _, _ = model.det_head.module_loss.get_targets(
+        samples)
+    h, w = gt_shrinks.shape[-2:]
+    assert torch.equal(kernels[:, :h, :w], gt_shrinks)
+    assert torch.equal(masks[:, :h, :w], gt_masks)
+
+
+def test_text_encoder_frozen_by_lr_while_prompt_learns(toy_batches):
+    cfg = _cfg()
+    model = _build(cfg.model)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    text_before = copy.deepcopy(model.text_encoder.state_dict())
+    context_before = model.text_prompt.context.detach().clone()
+    generator_before = [
+        p.detach().clone() for p in model.language_prompt.parameters()
+    ]
+    losses = _loss(model, toy_batches[0])
+    optim.backward(sum(losses.values()))
+    # Gradients flow through the text encoder ...
+    grads = [p.grad for p in model.text_encoder.parameters()]
+    assert any(g is not None and g.abs().sum() > 0 for g in grads)
+    optim.step()
+    # ... but its weights did not move (lr 0), the prompt's did.
+    for key, value in model.text_encoder.state_dict().items():
+        assert torch.equal(value, text_before[key]), key
+    assert not torch.equal(model.text_prompt.context, context_before)
+    assert any(not torch.equal(p, q) for p, q in zip(
+        model.language_prompt.parameters(), generator_before))
+
+
+def test_paper_optimiser_groups():
+    cfg = _cfg(TCM_DIR / 'tcm-dbnet_clip-rn50_fpnc_1200e_icdar2015.py')
+    model = MODELS.build(cfg.model)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    by_param = {}
+    for group in optim.optimizer.param_groups:
+        for param in group['params']:
+            by_param[id(param)] = group
+    named = dict(model.named_parameters())
+    assert by_param[id(named['backbone.visual.conv1.weight'])]['lr'] == (
+        pytest.approx(1e-5))
+    assert by_param[id(named['text_encoder.text_projection'])]['lr'] == 0
+    assert by_param[id(named['text_prompt.context'])]['lr'] == (
+        pytest.approx(1e-4))
+    assert by_param[id(named['neck.lateral_convs.0.conv.weight'])][
+        'weight_decay'] == pytest.approx(1e-4)
+    assert by_param[id(named['backbone.visual.bn1.weight'])][
+        'weight_decay'] == 0
+
+
+@pytest.mark.parametrize('switch,absent', [
+    (dict(language_prompt=None), 'language_prompt'),
+    (dict(visual_prompt=None), 'visual_prompt'),
+    (dict(context_decoder=None), 'context_decoder'),
+])
+def test_ablation_switches_remove_modules(switch, absent, toy_batches):
+    cfg = _cfg()
+    cfg.model.update(switch)
+    model = _build(cfg.model)
+    assert getattr(model, absent) is None
+    assert not any(
+        name.startswith(absent + '.') for name, _ in model.named_modules())
+    losses = _loss(model, toy_batches[0])
+    assert torch.isfinite(sum(losses.values()))
+    if absent == 'visual_prompt':
+        c5 = model.backbone(torch.zeros(1, 3, 64, 64))[-1]
+        assert not model.prompt_maps(c5)['visual_prompt'].any()
+
+
+@pytest.mark.parametrize('num_tokens', [4, 18, 32])
+def test_prompt_switches(num_tokens):
+    cfg = _cfg()
+    cfg.model.text_prompt.num_context_tokens = num_tokens
+    model = MODELS.build(cfg.model)
+    assert model.text_prompt.context.shape == (num_tokens, 128)
+    assert model.text_prompt.length == 14 + num_tokens
+    cfg.model.text_prompt.predefined_prompt = None  # learnable only
+    model = MODELS.build(cfg.model)
+    assert model.text_prompt.length == num_tokens + 2
+
+
+def test_text_cached_in_eval_without_language_prompt(toy_batches):
+    cfg = _cfg()
+    cfg.model.language_prompt = None
+    model = _build(cfg.model)
+    calls = []
+    model.text_encoder.register_forward_hook(
+        lambda *args: calls.append(1))
+    _predict(model, toy_batches[1])
+    _predict(model, toy_batches[1])
+    assert len(calls) == 1  # the image-independent text is encoded once
+    _loss(model, toy_batches[0])  # training recomputes it
+    assert len(calls) == 2
+    assert model._text_cache is None
+
+
+def test_training_without_clip_weights_is_refused():
+    cfg = _cfg()
+    cfg.model.allow_random_clip = False
+    model = MODELS.build(cfg.model)
+    with pytest.raises(ValueError, match='no CLIP weights'):
+        model.init_weights()
+
+
+def test_clip_checkpoint_fills_both_encoders(tmp_path):
+    """An open_clip state dict of the toy's CLIP sizes, loaded by
+    init_weights: every encoder weight equals the file's."""
+    clip = open_clip.CLIP(
+        embed_dim=256,
+        vision_cfg=open_clip.CLIPVisionCfg(
+            layers=[1, 1, 1, 1], width=16, head_width=128, image_size=256),
+        text_cfg=open_clip.CLIPTextCfg(
+            context_length=77, vocab_size=49408, width=128, heads=4,
+            layers=2),
+        quick_gelu=True)
+    state = clip.state_dict()
+    for value in state.values():
+        if value.is_floating_point():
+            value.normal_()
+    path = tmp_path / 'clip_tiny.pt'
+    torch.save(state, path)
+    cfg = _cfg()
+    cfg.model.update(clip_checkpoint=str(path), allow_random_clip=False)
+    model = _build(cfg.model)
+    for key, value in model.backbone.state_dict().items():
+        if not key.endswith('num_batches_tracked'):
+            assert torch.equal(value, state[key]), key
+    for key, value in model.text_encoder.state_dict().items():
+        assert torch.equal(value, state[key]), key
+
+
+@pytest.mark.parametrize('name,aux_ratio', [
+    ('tcm-dbnet_clip-rn50_fpnc_1200e_icdar2015.py', 0.4),
+    ('tcm-panet_clip-rn50_fpem-ffm_600e_icdar2015.py', 0.5),
+    ('tcm-fcenet_clip-rn50_fpn_1500e_icdar2015.py', 0.4),
+])
+def test_paper_configs_loss_and_predict(name, aux_ratio, tiny_toy_data):
+    """The paper configs at full size (CLIP RN50, random weights), their
+    own pipelines, on one generated image each."""
+    cfg = _cfg(TCM_DIR / name)
+    cfg.model.allow_random_clip = True
+    cfg.model.clip_checkpoint = None
+    model = MODELS.build(cfg.model)
+    assert model.kernel_target.shrink_ratio == aux_ratio
+    losses = _loss(model, _batch(cfg, tiny_toy_data, 'train', num=1))
+    assert 'loss_ilm' in losses
+    assert all(torch.isfinite(v) for v in losses.values())
+    results = _predict(model, _batch(cfg, tiny_toy_data, 'test', num=1))
+    assert 'polygons' in results[0].pred_instances
