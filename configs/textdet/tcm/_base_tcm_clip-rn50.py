@@ -71,3 +71,32 @@ tcm_paramwise_cfg = dict(
     custom_keys=dict(
         backbone=dict(lr_mult=0.1),
         text_encoder=dict(lr_mult=0.0, decay_mult=0.0)))
+
+# What a detector config merges into MMOCR's DBNet / PANet model (FCENet
+# takes C3..C5: it overrides out_indices and the neck's in_channels). The
+# score map is one more channel on C5: 2048 + 1.
+tcm_model = dict(
+    type='TCM',
+    backbone=tcm_backbone,
+    neck=dict(in_channels=[256, 512, 1024, 2049]),
+    data_preprocessor=clip_data_preprocessor,
+    **tcm_modules)
+# The authors' CTW1500 / TotalText prompt: 32 learnable context tokens.
+tcm_text_prompt_32 = dict(tcm_modules['text_prompt'], num_context_tokens=32)
+
+# The authors' ICDAR2015 optimiser (Adam 1e-4, weight decay 1e-4) and their
+# CTW1500 one (AdamW 1e-4), with TCM's parameter groups.
+tcm_optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper',
+    constructor='NormDecayOptimWrapperConstructor',
+    optimizer=dict(type='Adam', lr=1e-4, weight_decay=1e-4),
+    paramwise_cfg=tcm_paramwise_cfg)
+tcm_optim_wrapper_adamw = dict(
+    tcm_optim_wrapper,
+    optimizer=dict(type='AdamW', lr=1e-4, weight_decay=1e-4))
+
+# Some ablations leave parameters without gradient (e.g. without the
+# language prompt): DDP must look for them.
+model_wrapper_cfg = dict(
+    type='MMDistributedDataParallel', find_unused_parameters=True)

@@ -12,12 +12,7 @@ model = dict(
     text_prompt=dict(num_context_tokens=32),
     det_head=dict(postprocessor=dict(text_repr_type='poly')))
 
-optim_wrapper = dict(
-    _delete_=True,
-    type='OptimWrapper',
-    constructor='NormDecayOptimWrapperConstructor',
-    optimizer=dict(type='AdamW', lr=1e-4, weight_decay=1e-4),
-    paramwise_cfg=_base_.tcm_paramwise_cfg)
+optim_wrapper = _base_.tcm_optim_wrapper_adamw
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-7, end=1200)]
 
 ctw1500_textdet_train = dict(

@@ -14,7 +14,7 @@ _base_ = [
 embed_dim = 256
 text_width = 128
 model = dict(
-    type='TCM',
+    _base_.tcm_model,
     backbone=dict(
         _base_.tcm_backbone,
         layers=(1, 1, 1, 1),
@@ -22,9 +22,7 @@ model = dict(
         embed_dim=embed_dim,
         heads=4,
         pretrain_img_size=256),
-    neck=dict(in_channels=[64, 128, 256, 513]),
-    data_preprocessor=_base_.clip_data_preprocessor,
-    **_base_.tcm_modules)
+    neck=dict(in_channels=[64, 128, 256, 513]))
 model.update(
     text_encoder=dict(
         _base_.tcm_modules.text_encoder,

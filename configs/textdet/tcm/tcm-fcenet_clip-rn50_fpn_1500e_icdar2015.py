@@ -10,22 +10,10 @@ _base_ = [
 custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 
 model = dict(
-    type='TCM',
+    _base_.tcm_model,
     backbone=dict(_base_.tcm_backbone, out_indices=(1, 2, 3)),
     neck=dict(in_channels=[512, 1024, 2049]),
-    aux_shrink_ratio=0.4,
-    data_preprocessor=_base_.clip_data_preprocessor,
-    **_base_.tcm_modules)
+    aux_shrink_ratio=0.4)
 
-optim_wrapper = dict(
-    _delete_=True,
-    type='OptimWrapper',
-    constructor='NormDecayOptimWrapperConstructor',
-    optimizer=dict(type='Adam', lr=1e-4, weight_decay=1e-4),
-    paramwise_cfg=_base_.tcm_paramwise_cfg)
+optim_wrapper = _base_.tcm_optim_wrapper
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-7, end=1500)]
-
-# Some ablations leave parameters without gradient (e.g. without the
-# language prompt): DDP must look for them.
-model_wrapper_cfg = dict(
-    type='MMDistributedDataParallel', find_unused_parameters=True)

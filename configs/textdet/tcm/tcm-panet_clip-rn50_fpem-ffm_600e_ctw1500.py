@@ -7,26 +7,9 @@ _base_ = [
 ]
 custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 
-model = dict(
-    type='TCM',
-    backbone=_base_.tcm_backbone,
-    neck=dict(in_channels=[256, 512, 1024, 2049]),
-    data_preprocessor=_base_.clip_data_preprocessor,
-    **_base_.tcm_modules)
-# The authors' CTW1500 / TotalText prompt: 32 learnable context tokens.
-model['text_prompt'] = dict(model['text_prompt'], num_context_tokens=32)
+model = dict(_base_.tcm_model, text_prompt=_base_.tcm_text_prompt_32)
 
-optim_wrapper = dict(
-    _delete_=True,
-    type='OptimWrapper',
-    constructor='NormDecayOptimWrapperConstructor',
-    optimizer=dict(type='AdamW', lr=1e-4, weight_decay=1e-4),
-    paramwise_cfg=_base_.tcm_paramwise_cfg)
+optim_wrapper = _base_.tcm_optim_wrapper_adamw
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-7, end=600)]
 train_dataloader = dict(batch_size=16)
 auto_scale_lr = dict(base_batch_size=16)
-
-# Some ablations leave parameters without gradient (e.g. without the
-# language prompt): DDP must look for them.
-model_wrapper_cfg = dict(
-    type='MMDistributedDataParallel', find_unused_parameters=True)
