@@ -1,6 +1,7 @@
-from .hooks import MGNetPhaseSwitchHook, OTSGStatsHook
+from .hooks import MGNetPhaseSwitchHook, OTSGStatsHook, TPNCurriculumHook
 from .optimizers import NormDecayOptimWrapperConstructor
 
 __all__ = [
-    'MGNetPhaseSwitchHook', 'OTSGStatsHook', 'NormDecayOptimWrapperConstructor'
+    'MGNetPhaseSwitchHook', 'OTSGStatsHook', 'TPNCurriculumHook',
+    'NormDecayOptimWrapperConstructor'
 ]

@@ -1,4 +1,5 @@
 from .mgnet_phase_switch_hook import MGNetPhaseSwitchHook
 from .otsg_stats_hook import OTSGStatsHook
+from .tpn_curriculum_hook import TPNCurriculumHook
 
-__all__ = ['MGNetPhaseSwitchHook', 'OTSGStatsHook']
+__all__ = ['MGNetPhaseSwitchHook', 'OTSGStatsHook', 'TPNCurriculumHook']

@@ -96,3 +96,11 @@ def test_pretrained_torchvision_file(tmp_path):
         load_checkpoint(m2, str(path), strict=True)
     assert 'Missing' not in str(err.value)
     torch.testing.assert_close(m2.stage3.conv3_2.conv.weight, tv[12].weight)
+
+
+def test_narrow_vgg_scales_every_stage():
+    from mmtextknow.models.textspot.tpn import VGG16Stride8
+    model = VGG16Stride8(base_channels=16)
+    assert model.out_channels == [16, 32, 64, 128, 128]
+    import torch
+    assert model(torch.rand(1, 3, 64, 96))[0].shape == (1, 128, 8, 12)

@@ -2,13 +2,14 @@
 """TPN: Towards End-to-end Text Spotting with Convolutional Recurrent Neural
 Networks (Li, Wang, Shen, ICCV 2017): backbone, anchors, text proposal head,
 varying-width RoI pooling, region feature encoder, text detection and text
-recognition networks."""
+recognition networks, and the spotter that joins them."""
 from .anchors import (TPN_ANCHOR_RATIOS, TPN_ANCHOR_SCALES,
                       tpn_anchor_generator_cfg)
 from .region_encoder import RegionFeatureEncoder
 from .tdn import TextDetectionNetwork
 from .tpn_head import (TPN_RECT_KERNELS, TPNHead, select_hard_examples,
                        tpn_head_cfg)
+from .tpn_spotter import TPNSpotter
 from .trn import TextRecognitionNetwork, TPNCharset
 from .varying_width_roi import VaryingWidthRoIPool, sequence_mask
 from .vgg_stride8 import (VGG16Stride8, convert_vgg16_torchvision_state_dict,
@@ -20,5 +21,5 @@ __all__ = [
     'convert_vgg16_torchvision_state_dict', 'vgg16_torchvision_key_map',
     'TPN_RECT_KERNELS', 'TPNHead', 'select_hard_examples', 'tpn_head_cfg',
     'RegionFeatureEncoder', 'TextDetectionNetwork', 'TextRecognitionNetwork',
-    'TPNCharset'
+    'TPNCharset', 'TPNSpotter'
 ]

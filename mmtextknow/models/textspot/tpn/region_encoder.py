@@ -68,10 +68,14 @@ class RegionFeatureEncoder(BaseModule):
         self.hidden_channels = hidden_channels
         self.bidirectional = bidirectional
         self.num_layers = num_layers
-        # Linear over a flattened column == Conv2d kernel (out_height, 1).
+        # Linear over a flattened column == Conv2d kernel (out_height, 1);
+        # the LayerNorm keeps the LSTM's gates out of saturation whatever
+        # the scale of the (un-normalised VGG) features: without it a VGG
+        # trained from scratch gave every region nearly the same final
+        # state.
         self.column_proj = nn.Sequential(
             nn.Linear(in_channels * out_height, hidden_channels),
-            nn.ReLU(inplace=True))
+            nn.ReLU(inplace=True), nn.LayerNorm(hidden_channels))
         lstm_hidden = hidden_channels // 2 if bidirectional \
             else hidden_channels
         self.lstm = nn.LSTM(

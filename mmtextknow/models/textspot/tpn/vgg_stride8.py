@@ -117,6 +117,9 @@ class VGG16Stride8(BaseModule):
 
     Args:
         in_channels (int): Input image channels. Defaults to 3.
+        base_channels (int): Channels of the first stage; every stage is
+            scaled by ``base_channels / 64`` (64 = VGG-16, whose weights
+            load; smaller for CPU demos). Defaults to 64.
         with_bn (bool): Add BatchNorm after each conv (``vgg16_bn``-style;
             convs keep their bias so ``vgg16_bn`` weights load). Defaults to
             False (the paper's plain VGG-16).
@@ -146,6 +149,7 @@ class VGG16Stride8(BaseModule):
 
     def __init__(self,
                  in_channels: int = 3,
+                 base_channels: int = 64,
                  with_bn: bool = False,
                  norm_cfg: Optional[dict] = None,
                  out_indices: Sequence[int] = (4, ),
@@ -174,10 +178,12 @@ class VGG16Stride8(BaseModule):
         self.strides: List[int] = []
         stride = 1
         cin = in_channels
+        width = base_channels / 64
         for s, (channels, pool) in enumerate(
                 zip(self.stage_channels, self.keep_pools), start=1):
             layers: 'OrderedDict[str, nn.Module]' = OrderedDict()
-            for j, cout in enumerate(channels, start=1):
+            for j, full_cout in enumerate(channels, start=1):
+                cout = max(1, int(round(full_cout * width)))
                 with warnings.catch_warnings():
                     # A conv bias before BN is intended (vgg16_bn has one).
                     warnings.filterwarnings(

@@ -1,0 +1,56 @@
+# TPN spotter curriculum, stage 1 (+2): 48k synthetic images of words from
+# the 90k generic lexicon, the recognition network locked for the first 30k
+# iterations, then trained with the rest (lr 1e-3). The paper gives the
+# locked span; the stage's total length (80k) is our assumption. Data: MMOCR
+# detection JSON with transcripts at data/synthwords/textdet_train.json (no
+# generator for these images ships here: bring them).
+_base_ = [
+    '_base_tpn_vgg16.py',
+    'mmocr::textdet/_base_/default_runtime.py',
+]
+custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
+
+synthwords_textspot_train = dict(
+    type='CheckedOCRDataset',
+    data_root='data/synthwords',
+    ann_file='textdet_train.json',
+    filter_cfg=dict(filter_empty_gt=True, min_size=8),
+    pipeline=_base_.train_pipeline)
+icdar2015_textspot_test = dict(
+    type='CheckedOCRDataset',
+    data_root='data/icdar2015',
+    ann_file='textdet_test.json',
+    test_mode=True,
+    pipeline=_base_.test_pipeline)
+
+# One image per iteration.
+train_dataloader = dict(
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=synthwords_textspot_train)
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=icdar2015_textspot_test)
+test_dataloader = val_dataloader
+val_evaluator = dict(type='E2ESpottingMetric')
+test_evaluator = val_evaluator
+
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=1e-3, momentum=0.9, weight_decay=5e-4),
+    clip_grad=dict(max_norm=10))
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=80000,
+                 val_interval=10000)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False)]
+custom_hooks = [dict(type='TPNCurriculumHook', unlock_iter=30000)]
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=50),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=10000))
+log_processor = dict(by_epoch=False)

@@ -1,0 +1,148 @@
+"""TPNSpotter: losses, the curriculum lock, predictions in original-image
+coordinates, and every spotting config's loss + predict."""
+import copy
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+from mmocr.registry import DATASETS, MODELS
+from mmocr.structures import TextSpottingDataSample
+
+import mmtextknow  # noqa: F401
+from mmtextknow.engine import TPNCurriculumHook
+from mmtextknow.evaluation import E2ESpottingMetric
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+TPN_DIR = REPO_ROOT / 'configs' / 'textspot' / 'tpn'
+TOY = TPN_DIR / 'tpn_vgg16-x0.25_12e_toy.py'
+
+
+def _cfg(path: Path = TOY) -> Config:
+    init_default_scope('mmocr')
+    return Config.fromfile(str(path))
+
+
+def _batch(cfg: Config, root: Path, split: str, num: int = 2) -> dict:
+    dataset_cfg = copy.deepcopy(cfg[f'{split}_dataloader'].dataset)
+    dataset_cfg.update(
+        type='OCRDataset', data_root=str(root),
+        ann_file=f'textdet_{split}.json')
+    for step in dataset_cfg.pipeline:
+        if step.type == 'Resize':  # seconds, not minutes, on a CPU
+            step.scale = (256, 128)
+    dataset = DATASETS.build(dataset_cfg)
+    return pseudo_collate([dataset[i] for i in range(num)])
+
+
+def _model(cfg: Config):
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    return model
+
+
+def _loss(model, batch):
+    model.train()
+    data = model.data_preprocessor(copy.deepcopy(batch), True)
+    return model(**data, mode='loss')
+
+
+def _predict(model, batch):
+    model.eval()
+    with torch.no_grad():
+        data = model.data_preprocessor(copy.deepcopy(batch), False)
+        return model(**data, mode='predict')
+
+
+def test_toy_losses_and_curriculum_lock(tiny_toy_data):
+    cfg = _cfg()
+    model = _model(cfg)
+    batch = _batch(cfg, tiny_toy_data, 'train')
+    losses = _loss(model, batch)
+    assert set(losses) == {
+        'loss_tpn_cls', 'loss_tpn_bbox', 'loss_tdn_cls', 'loss_tdn_bbox',
+        'loss_trn'
+    }
+    total, _ = model.parse_losses(losses)
+    assert torch.isfinite(total)
+    total.backward()
+    assert model.trn.classifier.weight.grad.abs().sum() > 0
+    assert model.tdn.parameters().__next__().grad is not None
+
+    model.zero_grad()
+    model.trn_locked = True
+    losses = _loss(model, batch)
+    assert 'loss_trn' not in losses
+    model.parse_losses(losses)[0].backward()
+    assert model.trn.classifier.weight.grad is None
+
+
+def test_curriculum_hook_follows_the_iteration():
+    class Runner:
+        def __init__(self, model, iteration):
+            self.model, self.iter, self.epoch = model, iteration, 0
+
+    model = torch.nn.Module()
+    model.trn_locked = False
+    hook = TPNCurriculumHook(unlock_iter=30)
+    hook.before_train_iter(Runner(model, 0), 0)
+    assert model.trn_locked
+    hook.before_train_iter(Runner(model, 29), 0)
+    assert model.trn_locked
+    hook.before_train_iter(Runner(model, 30), 0)
+    assert not model.trn_locked
+    with pytest.raises(ValueError, match='unlock_iter'):
+        TPNCurriculumHook(unlock_iter=-1)
+
+
+def test_toy_predictions_in_original_coordinates(tiny_toy_data):
+    cfg = _cfg()
+    model = _model(cfg)
+    model.test_cfg['score_thr'] = 0.0  # random weights: keep everything
+    batch = _batch(cfg, tiny_toy_data, 'test')
+    results = _predict(model, batch)
+    assert len(results) == 2
+    for result, sample in zip(results, batch['data_samples']):
+        assert isinstance(result, TextSpottingDataSample)
+        pred = result.pred_instances
+        assert 0 < len(pred.bboxes) <= model.test_cfg['max_per_img']
+        assert len(pred.polygons) == len(pred.texts) == len(pred.scores)
+        assert all(isinstance(t, str) for t in pred.texts)
+        # 128x128 images resized to 128 high: scale 1; boxes inside them.
+        h, w = sample.ori_shape
+        assert pred.bboxes[:, 2].max() <= w + 1e-3
+        assert pred.bboxes[:, 3].max() <= h + 1e-3
+        assert pred.polygons[0].shape == (8, )
+    metric = E2ESpottingMetric()
+    metric.process({}, [r.to_dict() for r in results])
+    scores = metric.compute_metrics(metric.results)
+    assert {'hmean', 'det_hmean'} <= set(scores)
+
+
+def test_predictions_are_rescaled(tiny_toy_data):
+    cfg = _cfg()
+    model = _model(cfg)
+    model.test_cfg['score_thr'] = 0.0
+    batch = _batch(cfg, tiny_toy_data, 'test', num=1)
+    boxes = _predict(model, batch)[0].pred_instances.bboxes
+    sample = batch['data_samples'][0]
+    sample.set_metainfo(dict(scale_factor=(2.0, 4.0)))
+    halved = _predict(model, batch)[0].pred_instances.bboxes
+    assert torch.allclose(halved[:, 0::2] * 2, boxes[:, 0::2], atol=1e-4)
+    assert torch.allclose(halved[:, 1::2] * 4, boxes[:, 1::2], atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    'name', sorted(p.name for p in TPN_DIR.glob('tpn_vgg16_*.py')))
+def test_paper_configs_loss_and_predict(name, tiny_toy_data):
+    """The curriculum configs' model (VGG-16, paper sizes) on one small
+    generated image each."""
+    cfg = _cfg(TPN_DIR / name)
+    model = MODELS.build(cfg.model)
+    losses = _loss(model, _batch(cfg, tiny_toy_data, 'train', num=1))
+    assert torch.isfinite(model.parse_losses(losses)[0])
+    results = _predict(model, _batch(cfg, tiny_toy_data, 'test', num=1))
+    assert 'texts' in results[0].pred_instances
