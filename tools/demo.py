@@ -91,6 +91,11 @@ DEMO_JOBS: List[DemoJob] = [
             'TCM-DBNet: DBNet with a reduced CLIP (random weights: no CLIP '
             'file at these sizes) and all TCM modules, text detection',
             ('icdar/precision', 'icdar/recall', 'icdar/hmean')),
+    DemoJob('tpn', 'configs/textspot/tpn/tpn_vgg16-x0.25_12e_toy.py',
+            'TPN spotter (VGG-16 at 1/4 width, text proposals, region '
+            'LSTM, detection + attention recognition), end-to-end spotting',
+            ('e2e/hmean', 'e2e/det_hmean', 'e2e/det_precision',
+             'e2e/det_recall')),
 ]
 
 METRIC_PATTERN = re.compile(r'([\w-]+(?:/[\w-]+)+): (-?[0-9.]+)')
