@@ -1,7 +1,6 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
 """Text Recognition Network: 38-class charset, attention mask, teacher
 forcing, overfitting, greedy decoding."""
-import pytest
 import torch
 
 from mmocr.models.common.dictionary import Dictionary

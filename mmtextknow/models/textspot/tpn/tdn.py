@@ -17,7 +17,6 @@ positives (at least 1). Both are built through ``MODELS.build`` with the
 """
 from typing import Dict, Optional, Tuple
 
-import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 from torch import Tensor
