@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set
 from mmengine.evaluator import BaseMetric
 from mmocr.registry import METRICS
 
-from .text_sequence_metric import _field
+from .text_sequence_metric import _field, micro_prf
 
 
 @METRICS.register_module()
@@ -142,17 +142,6 @@ class CharSetMetric(BaseMetric):
             dict[str, float]: ``precision``, ``recall``, ``hmean`` and
             ``exact`` (see the class docstring).
         """
-        num_tp = sum(r['num_tp'] for r in results)
-        num_pred = sum(r['num_pred'] for r in results)
-        num_gt = sum(r['num_gt'] for r in results)
-        if num_pred == 0 and num_gt == 0:
-            precision = recall = hmean = 1.
-        else:
-            precision = num_tp / num_pred if num_pred else 0.
-            recall = num_tp / num_gt if num_gt else 0.
-            hmean = (2 * precision * recall /
-                     (precision + recall) if precision + recall > 0 else 0.)
-        exact = (sum(r['exact'] for r in results) /
-                 len(results) if results else 0.)
+        precision, recall, hmean, exact = micro_prf(results, 'num_tp')
         return dict(
             precision=precision, recall=recall, hmean=hmean, exact=exact)

@@ -7,7 +7,7 @@ that is compared with the image's ground-truth word list
 (``gt_sequence.words``), both regardless of order.
 """
 from collections import Counter
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from mmengine.evaluator import BaseMetric
 from mmocr.registry import METRICS
@@ -18,6 +18,31 @@ def _field(obj: Any, key: str, default: Any = None) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(key, default)
     return getattr(obj, key, default)
+
+
+def micro_prf(results: Sequence[Dict[str, Any]], hits: str
+              ) -> Tuple[float, float, float, float]:
+    """Micro-averaged precision, recall, hmean and exact-match rate of
+    per-image counts ``hits`` / ``num_pred`` / ``num_gt`` / ``exact``.
+
+    Nothing predicted and nothing to find gives 1, 1, 1 (nothing missed or
+    wrong); otherwise an empty denominator gives 0 (unlike MMOCR's
+    ``compute_hmean``, recall is 0, not 1, when there is no ground truth
+    but there are predictions).
+    """
+    num_hits = sum(r[hits] for r in results)
+    num_pred = sum(r['num_pred'] for r in results)
+    num_gt = sum(r['num_gt'] for r in results)
+    if num_pred == 0 and num_gt == 0:
+        precision = recall = hmean = 1.
+    else:
+        precision = num_hits / num_pred if num_pred else 0.
+        recall = num_hits / num_gt if num_gt else 0.
+        hmean = (2 * precision * recall /
+                 (precision + recall) if precision + recall > 0 else 0.)
+    exact = (sum(r['exact'] for r in results) /
+             len(results) if results else 0.)
+    return precision, recall, hmean, exact
 
 
 def multiset_matches(pred_words: Sequence[str],
@@ -129,18 +154,7 @@ class TextSequenceMetric(BaseMetric):
         Returns:
             dict[str, float]: The metrics listed in the class docstring.
         """
-        matched = sum(r['num_matched'] for r in results)
-        num_pred = sum(r['num_pred'] for r in results)
-        num_gt = sum(r['num_gt'] for r in results)
-        if num_pred == 0 and num_gt == 0:
-            precision = recall = hmean = 1.
-        else:
-            precision = matched / num_pred if num_pred else 0.
-            recall = matched / num_gt if num_gt else 0.
-            hmean = (2 * precision * recall /
-                     (precision + recall) if precision + recall > 0 else 0.)
-        exact = (sum(r['exact'] for r in results) /
-                 len(results) if results else 0.)
+        precision, recall, hmean, exact = micro_prf(results, 'num_matched')
         return dict(
             word_precision=precision,
             word_recall=recall,
