@@ -33,7 +33,6 @@ import cv2
 import numpy as np
 import torch
 from mmcv.transforms import Compose
-from mmengine.config import DictAction
 
 import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
 from mmtextknow.utils import run_cli
@@ -41,42 +40,24 @@ from mmtextknow.visualization.feature_heatmap import (feature_heatmap,
                                                       overlay_heatmap)
 from mmtextknow.visualization.model_inputs import (
     ImageSource, build_model, check_files, inference_pipeline_steps,
-    list_images, load_config, preprocess_image, valid_feature_size)
+    list_images, load_config, overlay_tool_parser, parse_overlay_args,
+    preprocess_image, valid_feature_size)
 
 LAYERS = ('fused', 'c2', 'c3', 'c4', 'c5')
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``)."""
-    parser = argparse.ArgumentParser(
-        description='Heat maps (channel L2 norm) of the encoder features '
-        'of a model on images.')
-    parser.add_argument('config', help='model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('inputs', help='an image file or a folder of images')
-    parser.add_argument(
-        '--out-dir', required=True, help='folder of the outputs')
+    parser = overlay_tool_parser(
+        'Heat maps (channel L2 norm) of the encoder features of a model on '
+        'images.', 'model config file')
     parser.add_argument(
         '--layer',
         choices=LAYERS,
         default='fused',
         help='fused: model.extract_feat (STKM fused map); c2..c5: the '
         'backbone stage of stride 4..32')
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    parser.add_argument(
-        '--alpha',
-        type=float,
-        default=0.5,
-        help='weight of the heat colours in the blend, in [0, 1]')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value (mmengine style)')
-    args = parser.parse_args(argv)
-    if not 0. <= args.alpha <= 1.:
-        parser.error(f'--alpha must be in [0, 1], got {args.alpha}')
-    return args
+    return parse_overlay_args(parser, argv)
 
 
 def select_feature(model: torch.nn.Module, inputs: torch.Tensor,

@@ -36,7 +36,6 @@ import cv2
 import numpy as np
 import torch
 from mmcv.transforms import Compose
-from mmengine.config import DictAction
 
 import mmtextknow  # noqa: F401  (registers TCM, safe ckpt loading)
 from mmtextknow.utils import DataError, run_cli
@@ -44,7 +43,8 @@ from mmtextknow.visualization.feature_heatmap import (feature_heatmap,
                                                       overlay_heatmap)
 from mmtextknow.visualization.model_inputs import (
     ImageSource, build_model, check_files, inference_pipeline_steps,
-    list_images, load_config, preprocess_image, valid_feature_size)
+    list_images, load_config, overlay_tool_parser, parse_overlay_args,
+    preprocess_image, valid_feature_size)
 
 # output suffix -> key of prompt_maps
 PNG_MAPS = (('score', 'score_map'), ('image_embedding', 'image_embedding'),
@@ -53,29 +53,10 @@ PNG_MAPS = (('score', 'score_map'), ('image_embedding', 'image_embedding'),
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``)."""
-    parser = argparse.ArgumentParser(
-        description='TCM score map, image embedding and visual prompt '
-        '(paper Fig. 7) on images.')
-    parser.add_argument('config', help='TCM model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('inputs', help='an image file or a folder of images')
-    parser.add_argument(
-        '--out-dir', required=True, help='folder of the outputs')
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    parser.add_argument(
-        '--alpha',
-        type=float,
-        default=0.5,
-        help='weight of the heat colours in the blend, in [0, 1]')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value (mmengine style)')
-    args = parser.parse_args(argv)
-    if not 0. <= args.alpha <= 1.:
-        parser.error(f'--alpha must be in [0, 1], got {args.alpha}')
-    return args
+    parser = overlay_tool_parser(
+        'TCM score map, image embedding and visual prompt (paper Fig. 7) '
+        'on images.', 'TCM model config file')
+    return parse_overlay_args(parser, argv)
 
 
 def tcm_maps(model: torch.nn.Module,
