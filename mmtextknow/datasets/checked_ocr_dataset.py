@@ -32,6 +32,10 @@ class CheckedOCRDataset(OCRDataset):
     - with ``check_images=True`` (default), an image that does not exist is
       dropped and counted as ``missing_image``; corrupt images are reported
       when loaded by ``LoadImageFromFile`` (``IOError: <path> is broken``);
+    - with ``require_texts=True`` (text spotting), an instance without a
+      ``text`` raises :class:`DataError` naming the file and the image (a
+      detection-only JSON, e.g. what MMOCR's dataset preparer writes for
+      ``--task textdet``, has no transcripts);
     - if nothing is left, :class:`DataError` is raised.
 
     Counts are logged once (WARNING) and kept in :attr:`skipped`. Paths under
@@ -42,6 +46,8 @@ class CheckedOCRDataset(OCRDataset):
             missing. Defaults to True.
         max_listed (int): How many skipped file names to list in the log.
             Defaults to 5.
+        require_texts (bool): Whether every instance must have a ``text``.
+            Defaults to False.
         **kwargs: Arguments of :class:`mmocr.datasets.OCRDataset`.
     """
 
@@ -49,8 +55,10 @@ class CheckedOCRDataset(OCRDataset):
                  *args,
                  check_images: bool = True,
                  max_listed: int = 5,
+                 require_texts: bool = False,
                  **kwargs) -> None:
         self.check_images = check_images
+        self.require_texts = require_texts
         self.max_listed = max_listed
         self.skipped: Dict[str, int] = Counter()
         self._skipped_examples: Dict[str, List[str]] = {}
@@ -107,6 +115,12 @@ class CheckedOCRDataset(OCRDataset):
             self._count('missing_image', img_path)
             return False
         instances = info.get('instances', [])
+        if self.require_texts and any('text' not in i for i in instances):
+            raise DataError(
+                f'{self.ann_file}: an instance of {img_path} has no "text"; '
+                'text spotting needs transcripts (MMOCR\'s '
+                'prepare_dataset.py --task textspotting or '
+                'tools/dataset_converters/icdar_txt2json.py write them)')
         usable = []
         for inst in instances:
             problem = ('polygon' in inst

@@ -85,3 +85,22 @@ def test_image_check_can_be_disabled(tmp_path):
     dataset = CheckedOCRDataset(ann_file=ann, data_root=str(tmp_path),
                                 pipeline=[], check_images=False)
     assert len(dataset) == 1
+
+
+def test_spotting_data_must_have_texts(tmp_path):
+    _write_image(tmp_path / 'imgs' / 'a.png')
+    with_texts = _item('imgs/a.png', [SQUARE])
+    ann = _write_ann(tmp_path, [with_texts], name='spot.json')
+    dataset = CheckedOCRDataset(ann_file=ann, data_root=str(tmp_path),
+                                pipeline=[], require_texts=True)
+    assert dataset.get_data_info(0)['instances'][0]['text'] == 'a'
+    # a detection-only JSON (no transcripts) is refused, naming the files
+    det_only = _item('imgs/a.png', [SQUARE])
+    del det_only['instances'][0]['text']
+    ann = _write_ann(tmp_path, [det_only], name='det.json')
+    with pytest.raises(DataError, match=r'det\.json: .*imgs/a\.png has no'):
+        CheckedOCRDataset(ann_file=ann, data_root=str(tmp_path),
+                          pipeline=[], require_texts=True)
+    # detection datasets do not need them
+    assert len(CheckedOCRDataset(ann_file=ann, data_root=str(tmp_path),
+                                 pipeline=[])) == 1

@@ -332,6 +332,27 @@ def test_word_spotting():
     assert row['gt_num'] == 4 and row['hits'] == 4
 
 
+def test_filter_words_in_end_to_end_mode():
+    """ICDAR-2013 protocol: short / non-alphanumeric GT words are don't care
+    in end-to-end mode too."""
+    gts = [box(0), box(20), box(40), box(60)]
+    samples = [sample(gts, ['ab', 'a-b', 'Hello!', 'World'], gts,
+                      ['ab', 'a-b', 'hello', 'word'], [0.9] * 4)]
+    res, metric = evaluate(samples, filter_words=True)
+    row = metric.per_threshold_results[0]
+    # 'ab' / 'a-b' ignored (predictions on them discarded), 'Hello!' read,
+    # 'World' misread
+    assert row['gt_num'] == 2 and row['pred_num'] == 2 and row['hits'] == 1
+    assert res['det_hmean'] == 1.0 and res['hmean'] == 0.5
+    # the default end-to-end mode cares for all four
+    _, metric = evaluate(samples)
+    assert metric.per_threshold_results[0]['gt_num'] == 4
+    # word spotting can turn the filter off
+    _, metric = evaluate(samples, word_spotting=True, filter_words=False)
+    row = metric.per_threshold_results[0]
+    assert row['gt_num'] == 4 and row['hits'] == 3
+
+
 def test_empty_predictions_and_gt():
     res, metric = evaluate([sample([box(0)], ['abc'], [], [], [])])
     assert res['precision'] == 0.0 and res['recall'] == 0.0

@@ -85,7 +85,10 @@ model = dict(
         bgr_to_rgb=True,
         pad_size_divisor=32))
 
-# One image per iteration, short side 600 (long side <= 1200).
+# One image per iteration, short side 600 (long side <= 1200). Training
+# augmentation as in the paper: a random crop that keeps every word
+# (the window's minimum side ratio 0.5 is our choice), then the width
+# scaled by 1 or 0.8.
 load_steps = [
     dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
     dict(
@@ -99,7 +102,12 @@ pack_step = dict(
     type='PackTextDetInputs',
     meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
 train_pipeline = load_steps + [
+    dict(type='TextPreservingRandomCrop', min_side_ratio=0.5),
     dict(type='Resize', scale=(1200, 600), keep_ratio=True),
+    dict(
+        type='RandomChoice',
+        transforms=[[dict(type='Resize', scale_factor=(1.0, 1.0))],
+                    [dict(type='Resize', scale_factor=(0.8, 1.0))]]),
     pack_step,
 ]
 test_pipeline = load_steps + [

@@ -1,27 +1,26 @@
 # TPN spotter curriculum, stage 1 (+2): 48k synthetic images of words from
 # the 90k generic lexicon, the recognition network locked for the first 30k
 # iterations, then trained with the rest (lr 1e-3). The paper gives the
-# locked span; the stage's total length (80k) is our assumption. Data: MMOCR
-# detection JSON with transcripts at data/synthwords/textdet_train.json (no
-# generator for these images ships here: bring them).
+# locked span; the stage's total length (80k) is our assumption. Data:
+# MMOCR's OCRDataset JSON with transcripts at
+# data/synthwords/textspotting_train.json (no generator for these images
+# ships here: bring them). Validation on the ICDAR2015 test set.
 _base_ = [
     '_base_tpn_vgg16.py',
     'mmocr::textdet/_base_/default_runtime.py',
+    '../../_base_/datasets/icdar2015_textspotting.py',
 ]
 custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 
-synthwords_textspot_train = dict(
+synthwords_textspotting_train = dict(
     type='CheckedOCRDataset',
     data_root='data/synthwords',
-    ann_file='textdet_train.json',
+    ann_file='textspotting_train.json',
+    require_texts=True,
     filter_cfg=dict(filter_empty_gt=True, min_size=8),
     pipeline=_base_.train_pipeline)
-icdar2015_textspot_test = dict(
-    type='CheckedOCRDataset',
-    data_root='data/icdar2015',
-    ann_file='textdet_test.json',
-    test_mode=True,
-    pipeline=_base_.test_pipeline)
+icdar2015_textspotting_test = dict(
+    _base_.icdar2015_textspotting_test, pipeline=_base_.test_pipeline)
 
 # One image per iteration.
 train_dataloader = dict(
@@ -29,13 +28,13 @@ train_dataloader = dict(
     num_workers=4,
     persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=synthwords_textspot_train)
+    dataset=synthwords_textspotting_train)
 val_dataloader = dict(
     batch_size=1,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=icdar2015_textspot_test)
+    dataset=icdar2015_textspotting_test)
 test_dataloader = val_dataloader
 val_evaluator = dict(type='E2ESpottingMetric')
 test_evaluator = val_evaluator

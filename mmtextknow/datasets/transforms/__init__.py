@@ -6,10 +6,11 @@ from .semi_supervised import HideAnnotationForSubset
 from .textseg_transforms import (RandomGaussianNoise, RasterizePolygonMask,
                                  TextSegRandomCrop, TextSegRandomFlip,
                                  TextSegRandomRotate, TextSegResize)
+from .textspot_transforms import TextPreservingRandomCrop
 
 __all__ = [
     'GenerateOTSGSequence', 'HideAnnotationForSubset', 'LoadTextMasks',
     'PackTextSegInputs', 'PackTextSequenceInputs', 'RandomGaussianNoise',
     'RasterizePolygonMask', 'TextSegRandomCrop', 'TextSegRandomFlip',
-    'TextSegRandomRotate', 'TextSegResize'
+    'TextSegRandomRotate', 'TextSegResize', 'TextPreservingRandomCrop'
 ]

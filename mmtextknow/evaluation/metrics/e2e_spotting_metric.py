@@ -120,10 +120,11 @@ class E2ESpottingMetric(BaseMetric):
     ``img_path``.
 
     **Ground truth.** A GT word is ignored ("don't care") if its
-    ``ignored`` flag is set or its text is ``'###'``; in ``word_spotting``
-    mode also if, after the text normalisation below, it is shorter than
-    ``min_word_len`` characters or is not purely alphanumeric
-    (``str.isalnum``: e.g. ``'ab'``, ``'a-b'``, ``'a.b'``, ``'3:30'``).
+    ``ignored`` flag is set or its text is ``'###'``; with ``filter_words``
+    (on by default in ``word_spotting`` mode) also if, after the text
+    normalisation below, it is shorter than ``min_word_len`` characters or
+    is not purely alphanumeric (``str.isalnum``: e.g. ``'ab'``, ``'a-b'``,
+    ``'a.b'``, ``'3:30'``).
     Ignored GT words are not counted in the recall.
 
     **Predictions.** A prediction is discarded (counted neither as a hit
@@ -204,8 +205,15 @@ class E2ESpottingMetric(BaseMetric):
         lexicon_max_dist_ratio (float, optional): See above. Defaults to
             None.
         word_spotting (bool): Word-spotting mode. Defaults to False.
-        min_word_len (int): Shortest cared word in word-spotting mode.
+        min_word_len (int): Shortest cared word when ``filter_words``.
             Defaults to 3.
+        filter_words (bool, optional): Whether GT words shorter than
+            ``min_word_len`` or not alphanumeric are "don't care". ``None``
+            (default) follows ``word_spotting`` (ICDAR-2015 rules: only
+            there). ``True`` in end-to-end mode gives the ICDAR-2013
+            protocol of the lexicon-based end-to-end results (Wang et al.
+            2011, Jaderberg et al. 2016, whom the TPN paper compares with):
+            see ``configs/textspot/tpn/tpn_vgg16_20k_icdar2013.py``.
         ignore_case (bool): Case-insensitive comparison. Defaults to True.
         symbol_rule (str): ``'strip'``, ``'icdar'`` or ``'none'``.
             Defaults to ``'strip'``.
@@ -230,6 +238,7 @@ class E2ESpottingMetric(BaseMetric):
                  lexicon_max_dist_ratio: Optional[float] = None,
                  word_spotting: bool = False,
                  min_word_len: int = 3,
+                 filter_words: Optional[bool] = None,
                  ignore_case: bool = True,
                  symbol_rule: str = 'strip',
                  special_chars: str = ICDAR_SPECIAL_CHARS,
@@ -253,6 +262,8 @@ class E2ESpottingMetric(BaseMetric):
         self.special_chars = special_chars
         self.word_spotting = word_spotting
         self.min_word_len = int(min_word_len)
+        self.filter_words = (word_spotting
+                             if filter_words is None else bool(filter_words))
         self.ignore_case = ignore_case
         self.lexicon_max_dist_ratio = lexicon_max_dist_ratio
         self.strong_lexicon_pattern = strong_lexicon_pattern
@@ -306,10 +317,11 @@ class E2ESpottingMetric(BaseMetric):
 
     def is_care_word(self, text: str) -> bool:
         """Whether a (non ``###``) GT word is cared for: always, except in
-        word-spotting mode, where it must be alphanumeric and at least
-        ``min_word_len`` long after normalisation (special characters at
-        both ends stripped whatever the ``symbol_rule``)."""
-        if not self.word_spotting:
+        with ``filter_words`` (word-spotting mode by default), where it must
+        be alphanumeric and at least ``min_word_len`` long after
+        normalisation (special characters at both ends stripped whatever the
+        ``symbol_rule``)."""
+        if not self.filter_words:
             return True
         word = self.normalize(text).strip(self.special_chars)
         return len(word) >= self.min_word_len and word.isalnum()

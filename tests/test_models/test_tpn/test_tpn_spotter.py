@@ -28,7 +28,7 @@ def _cfg(path: Path = TOY) -> Config:
 def _batch(cfg: Config, root: Path, split: str, num: int = 2) -> dict:
     dataset_cfg = copy.deepcopy(cfg[f'{split}_dataloader'].dataset)
     dataset_cfg.update(
-        type='OCRDataset', data_root=str(root),
+        type='CheckedOCRDataset', data_root=str(root),
         ann_file=f'textdet_{split}.json')
     for step in dataset_cfg.pipeline:
         if step.type == 'Resize':  # seconds, not minutes, on a CPU
