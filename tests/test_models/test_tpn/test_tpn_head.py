@@ -1,16 +1,24 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
 """TPNHead: rectangular-filter RPN head with hard negative mining."""
+import copy
+from pathlib import Path
+
 import pytest
 import torch
 from mmdet.models.task_modules.samplers import PseudoSampler, RandomSampler
 from mmdet.structures import DetDataSample
+from mmengine.config import Config
 from mmengine.registry import DefaultScope, init_default_scope
 from mmengine.structures import InstanceData
 
 from mmocr.registry import MODELS
 from mmtextknow.models.textspot.tpn.tpn_head import (TPNHead,
-                                                     select_hard_examples,
-                                                     tpn_head_cfg)
+                                                     select_hard_examples)
+
+BASE_CFG = (Path(__file__).resolve().parents[3] / 'configs' / 'textspot' /
+            'tpn' / '_base_tpn_vgg16.py')
+#: The paper's TPN head, as the curriculum configs build it.
+PAPER_HEAD = Config.fromfile(str(BASE_CFG)).model.tpn_head.to_dict()
 
 FEAT_H, FEAT_W = 8, 12
 IMG_SHAPE = (FEAT_H * 8, FEAT_W * 8)
@@ -24,7 +32,7 @@ def _mmocr_scope():
 
 def _build(**overrides) -> TPNHead:
     torch.manual_seed(0)
-    head = MODELS.build(tpn_head_cfg(**overrides))
+    head = MODELS.build({**copy.deepcopy(PAPER_HEAD), **overrides})
     head.init_weights()
     return head
 

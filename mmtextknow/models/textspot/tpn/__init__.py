@@ -7,8 +7,7 @@ from .anchors import (TPN_ANCHOR_RATIOS, TPN_ANCHOR_SCALES,
                       tpn_anchor_generator_cfg)
 from .region_encoder import RegionFeatureEncoder
 from .tdn import TextDetectionNetwork
-from .tpn_head import (TPN_RECT_KERNELS, TPNHead, select_hard_examples,
-                       tpn_head_cfg)
+from .tpn_head import TPN_RECT_KERNELS, TPNHead, select_hard_examples
 from .tpn_spotter import TPNSpotter
 from .trn import TextRecognitionNetwork, TPNCharset
 from .varying_width_roi import VaryingWidthRoIPool, sequence_mask
@@ -19,7 +18,7 @@ __all__ = [
     'TPN_ANCHOR_RATIOS', 'TPN_ANCHOR_SCALES', 'tpn_anchor_generator_cfg',
     'VaryingWidthRoIPool', 'sequence_mask', 'VGG16Stride8',
     'convert_vgg16_torchvision_state_dict', 'vgg16_torchvision_key_map',
-    'TPN_RECT_KERNELS', 'TPNHead', 'select_hard_examples', 'tpn_head_cfg',
+    'TPN_RECT_KERNELS', 'TPNHead', 'select_hard_examples',
     'RegionFeatureEncoder', 'TextDetectionNetwork', 'TextRecognitionNetwork',
     'TPNCharset', 'TPNSpotter'
 ]

@@ -156,8 +156,8 @@ class TPNHead(RPNHead):
         bbox_coder, loss_cls, loss_bbox (dict): As in mmdet's ``AnchorHead``
             (mmdet-prefixed defaults: ``DeltaXYWHBBoxCoder``, sigmoid
             ``CrossEntropyLoss``, ``SmoothL1Loss(beta=1/9)``).
-        train_cfg, test_cfg (dict, optional): As mmdet's ``RPNHead``; see
-            :func:`tpn_head_cfg`.
+        train_cfg, test_cfg (dict, optional): As mmdet's ``RPNHead``; the
+            paper's values are in ``configs/textspot/tpn/_base_tpn_vgg16.py``.
         **kwargs: Further ``RPNHead`` / ``AnchorHead`` arguments.
 
     Inputs / outputs: ``forward(x)`` with ``x`` a tuple of one (B, C, H, W)
@@ -358,65 +358,3 @@ class TPNHead(RPNHead):
         return dict(
             loss_tpn_cls=losses['loss_rpn_cls'],
             loss_tpn_bbox=losses['loss_rpn_bbox'])
-
-
-def tpn_head_cfg(**overrides) -> dict:
-    """Default config of :class:`TPNHead`.
-
-    Anchors from :func:`tpn_anchor_generator_cfg` (24 per position, stride
-    8), ``in_channels = feat_channels = 512``; ``train_cfg``: ``MaxIoUAssigner``
-    (pos >= 0.7, neg < 0.3, ``min_pos_iou=0.3``, low-quality matches), a
-    ``RandomSampler`` of 256 anchors with ``pos_fraction=0.5`` (with hard
-    negative mining only its ``num`` / ``pos_fraction`` are used),
-    ``allowed_border=-1`` (mmdet's default for RPN: cross-border anchors are
-    kept), ``pos_weight=-1``; ``test_cfg``: ``nms_pre=2000``,
-    ``max_per_img=1000``, NMS IoU 0.7, ``min_bbox_size=0``.
-
-    Args:
-        **overrides: Top-level keys replacing the defaults (e.g.
-            ``hard_negative_mining=False``, ``test_cfg=dict(...)``).
-
-    Returns:
-        dict: Config with ``type='TPNHead'`` (MMOCR registry).
-    """
-    cfg = dict(
-        type='TPNHead',
-        in_channels=512,
-        feat_channels=512,
-        rect_kernels=[list(k) for k in TPN_RECT_KERNELS],
-        fusion='concat',
-        hard_negative_mining=True,
-        anchor_generator=tpn_anchor_generator_cfg(),
-        bbox_coder=dict(
-            type='mmdet.DeltaXYWHBBoxCoder',
-            target_means=[.0, .0, .0, .0],
-            target_stds=[1.0, 1.0, 1.0, 1.0]),
-        loss_cls=dict(
-            type='mmdet.CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0),
-        loss_bbox=dict(
-            type='mmdet.SmoothL1Loss', beta=1.0 / 9.0, loss_weight=1.0),
-        train_cfg=dict(
-            assigner=dict(
-                type='mmdet.MaxIoUAssigner',
-                pos_iou_thr=0.7,
-                neg_iou_thr=0.3,
-                min_pos_iou=0.3,
-                match_low_quality=True,
-                ignore_iof_thr=-1,
-                iou_calculator=dict(type='mmdet.BboxOverlaps2D')),
-            sampler=dict(
-                type='mmdet.RandomSampler',
-                num=256,
-                pos_fraction=0.5,
-                neg_pos_ub=-1,
-                add_gt_as_proposals=False),
-            allowed_border=-1,
-            pos_weight=-1,
-            debug=False),
-        test_cfg=dict(
-            nms_pre=2000,
-            max_per_img=1000,
-            nms=dict(type='nms', iou_threshold=0.7),
-            min_bbox_size=0))
-    cfg.update(copy.deepcopy(overrides))
-    return cfg
