@@ -7,8 +7,8 @@ from .clip_weights import (ClipLoadReport, load_clip_state_dict,
 from .instance_matching import InstanceLanguageMatching
 from .kernel_target import TextKernelTarget, default_shrink_ratio
 from .prompt_decoder import PromptDecoder, PromptDecoderLayer
-from .prompt_generators import (ContextDecoder, LanguagePromptGenerator,
-                                VisualPromptGenerator)
+from .prompt_generators import (ContextDecoder, GatedPromptDecoder,
+                                LanguagePromptGenerator, VisualPromptGenerator)
 from .tcm import TCM
 from .text_prompt import TCMTextPrompt
 
@@ -16,6 +16,6 @@ __all__ = [
     'CLIPResNet', 'CLIPTextEncoder', 'ClipLoadReport', 'load_clip_state_dict',
     'load_clip_weights', 'InstanceLanguageMatching', 'TextKernelTarget',
     'default_shrink_ratio', 'PromptDecoder', 'PromptDecoderLayer',
-    'ContextDecoder', 'LanguagePromptGenerator', 'VisualPromptGenerator',
+    'ContextDecoder', 'GatedPromptDecoder', 'LanguagePromptGenerator', 'VisualPromptGenerator',
     'TCM', 'TCMTextPrompt'
 ]

@@ -8,8 +8,9 @@
 * :class:`ContextDecoder`: the text embedding attends to the global and
   pixel embeddings; ``text += gamma * output`` (per-channel ``gamma``).
 
-The last two share the decoder design of
-:class:`~mmtextknow.models.textdet.tcm.prompt_decoder.PromptDecoder`.
+The last two are :class:`GatedPromptDecoder`\ s: a
+:class:`~mmtextknow.models.textdet.tcm.prompt_decoder.PromptDecoder` added
+to its queries through a learnable gate.
 """
 from typing import Optional
 
@@ -77,13 +78,14 @@ class LanguagePromptGenerator(BaseModule):
         return self.layers(global_embedding)
 
 
-@MODELS.register_module()
-class VisualPromptGenerator(BaseModule):
-    """Visual prompt generator of TCM.
+class GatedPromptDecoder(BaseModule):
+    """A :class:`PromptDecoder` whose output is added to its queries through
+    a learnable gate: ``query' = query + gamma * decoder(query, memory)``.
 
-    The pixel embeddings are the decoder's queries and the text embedding
-    its memory: ``dense' = dense + vis_gamma * decoder(pixels, text)``, with
-    ``vis_gamma`` a learnable scalar starting at ``gamma_init``.
+    The two TCM modules built on it differ in the gate only: its parameter
+    name (``gamma_name``, the authors' names, so their checkpoints' keys
+    match) and whether it is a scalar or a ``D``-vector
+    (``per_channel_gamma``).
 
     Args:
         in_channels (int): Width ``D`` of the embeddings. Defaults to 1024.
@@ -91,11 +93,14 @@ class VisualPromptGenerator(BaseModule):
         num_layers (int): Number of decoder layers. Defaults to 3.
         num_heads (int): Number of attention heads. Defaults to 4.
         dropout (float): Dropout of the decoder. Defaults to 0.1.
-        gamma_init (float): Initial value of ``vis_gamma``. Defaults to
-            1e-3.
+        gamma_init (float): Initial value of (every entry of) the gate.
+            Defaults to 1e-3.
         init_cfg (dict or list[dict], optional): Initialization config.
             Defaults to None.
     """
+
+    gamma_name: str = 'gamma'
+    per_channel_gamma: bool = True
 
     def __init__(self,
                  in_channels: int = 1024,
@@ -112,7 +117,29 @@ class VisualPromptGenerator(BaseModule):
             num_layers=num_layers,
             num_heads=num_heads,
             dropout=dropout)
-        self.vis_gamma = nn.Parameter(torch.tensor(float(gamma_init)))
+        shape = (in_channels, ) if self.per_channel_gamma else ()
+        self.register_parameter(
+            self.gamma_name,
+            nn.Parameter(torch.full(shape, float(gamma_init))))
+
+    def gated_residual(self, query: Tensor, memory: Tensor) -> Tensor:
+        """``query + gamma * decoder(query, memory)`` (``B x N x D``)."""
+        gamma = getattr(self, self.gamma_name)
+        return query + gamma * self.decoder(query, memory)
+
+
+@MODELS.register_module()
+class VisualPromptGenerator(GatedPromptDecoder):
+    """Visual prompt generator of TCM.
+
+    The pixel embeddings are the decoder's queries and the text embedding
+    its memory: ``dense' = dense + vis_gamma * decoder(pixels, text)``, with
+    ``vis_gamma`` a learnable scalar starting at ``gamma_init``. Arguments:
+    see :class:`GatedPromptDecoder`.
+    """
+
+    gamma_name = 'vis_gamma'
+    per_channel_gamma = False
 
     def forward(self, dense: Tensor, text: Tensor) -> Tensor:
         """Forward function.
@@ -128,48 +155,22 @@ class VisualPromptGenerator(BaseModule):
         B, D, h, w = dense.shape
         text = _batched_text(text, B)
         pixels = dense.flatten(2).transpose(1, 2)  # B x hw x D
-        out = self.decoder(pixels, text)
-        out = out.transpose(1, 2).reshape(B, D, h, w)
-        return dense + self.vis_gamma * out
+        out = self.gated_residual(pixels, text)
+        return out.transpose(1, 2).reshape(B, D, h, w)
 
 
 @MODELS.register_module()
-class ContextDecoder(BaseModule):
+class ContextDecoder(GatedPromptDecoder):
     """Context decoder of TCM (DenseCLIP-style post-model prompting).
 
     The text embedding is the decoder's query and ``[global; pixels]`` its
     memory: ``text' = text + gamma * decoder(text, [global; pixels])``, with
     ``gamma`` a learnable ``D``-vector starting at ``gamma_init``.
-
-    Args:
-        in_channels (int): Width ``D`` of the embeddings. Defaults to 1024.
-        channels (int): Inner width of the decoder. Defaults to 256.
-        num_layers (int): Number of decoder layers. Defaults to 3.
-        num_heads (int): Number of attention heads. Defaults to 4.
-        dropout (float): Dropout of the decoder. Defaults to 0.1.
-        gamma_init (float): Initial value of every entry of ``gamma``.
-            Defaults to 1e-3.
-        init_cfg (dict or list[dict], optional): Initialization config.
-            Defaults to None.
+    Arguments: see :class:`GatedPromptDecoder`.
     """
 
-    def __init__(self,
-                 in_channels: int = 1024,
-                 channels: int = 256,
-                 num_layers: int = 3,
-                 num_heads: int = 4,
-                 dropout: float = 0.1,
-                 gamma_init: float = 1e-3,
-                 init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        self.decoder = PromptDecoder(
-            in_channels=in_channels,
-            channels=channels,
-            num_layers=num_layers,
-            num_heads=num_heads,
-            dropout=dropout)
-        self.gamma = nn.Parameter(torch.full((in_channels, ),
-                                             float(gamma_init)))
+    gamma_name = 'gamma'
+    per_channel_gamma = True
 
     def forward(self, text: Tensor, global_embedding: Tensor,
                 dense: Tensor) -> Tensor:
@@ -190,5 +191,4 @@ class ContextDecoder(BaseModule):
             global_embedding.unsqueeze(1),
             dense.flatten(2).transpose(1, 2)
         ], dim=1)  # B x (1 + hw) x D
-        out = self.decoder(text, memory)
-        return text + self.gamma * out
+        return self.gated_residual(text, memory)
