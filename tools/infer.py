@@ -15,12 +15,22 @@ probability x 255), ``--save_vis`` adds overlays to ``OUT_DIR/vis/`` and
 
     python tools/infer.py demo.jpg --seg configs/textseg/fcn/CONFIG.py \
         --seg-weights work_dirs/.../epoch_N.pth --out-dir results
+
+``--spot CONFIG --spot-weights CKPT`` runs an end-to-end text spotter (the
+TPN spotter; also alone) through MMOCR's ``TextSpotInferencer``:
+``--save_pred`` writes ``OUT_DIR/preds/<stem>.json`` with ``polygons``,
+``bboxes``, ``scores`` and ``texts``, ``--save_vis`` the detected words and
+their transcripts drawn on the image to ``OUT_DIR/vis/``::
+
+    python tools/infer.py demo.jpg --spot configs/textspot/tpn/CONFIG.py \
+        --spot-weights work_dirs/.../iter_N.pth --out-dir results --save_pred
 """
 import os.path as osp
 from argparse import ArgumentParser
 from typing import Dict, Tuple
 
 from mmocr.apis import MMOCRInferencer
+from mmocr.apis.inferencers import TextSpotInferencer
 
 import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
 from mmtextknow.apis import TextSegInferencer
@@ -28,6 +38,9 @@ from mmtextknow.utils import run_cli
 
 MODEL_KINDS = {'det': 'text detection', 'rec': 'text recognition',
                'kie': 'key information extraction'}
+#: Models that run alone, each through its own inferencer.
+SOLO_KINDS = {'seg': 'text segmentation (mmtextknow)',
+              'spot': 'end-to-end text spotting'}
 
 
 def parse_args() -> Tuple[Dict, Dict]:
@@ -43,12 +56,13 @@ def parse_args() -> Tuple[Dict, Dict]:
         parser.add_argument(
             f'--{kind}-weights', type=str, default=None,
             help=f'Checkpoint file of the {name} model.')
-    parser.add_argument(
-        '--seg', type=str, default=None,
-        help='Text segmentation config file (mmtextknow); runs alone.')
-    parser.add_argument(
-        '--seg-weights', type=str, default=None,
-        help='Checkpoint file of the text segmentation model.')
+    for kind, name in SOLO_KINDS.items():
+        parser.add_argument(
+            f'--{kind}', type=str, default=None,
+            help=f'{name} config file; runs alone.')
+        parser.add_argument(
+            f'--{kind}-weights', type=str, default=None,
+            help=f'Checkpoint file of the {name} model.')
     parser.add_argument('--device', type=str, default=None,
                         help='Device used for inference (default: auto).')
     parser.add_argument('--batch-size', type=int, default=1,
@@ -64,12 +78,14 @@ def parse_args() -> Tuple[Dict, Dict]:
     call_args = vars(parser.parse_args())
     init_args = {
         key: call_args.pop(key)
-        for key in ('det', 'det_weights', 'rec', 'rec_weights', 'kie',
-                    'kie_weights', 'seg', 'seg_weights', 'device')
+        for kind in (*MODEL_KINDS, *SOLO_KINDS)
+        for key in (kind, f'{kind}_weights')
     }
-    if init_args['seg'] and any(init_args[kind] for kind in MODEL_KINDS):
-        parser.error('--seg runs alone: it cannot be combined with '
-                     '--det, --rec or --kie')
+    init_args['device'] = call_args.pop('device')
+    solo = [kind for kind in SOLO_KINDS if init_args[kind]]
+    if len(solo) > 1 or (solo and any(init_args[k] for k in MODEL_KINDS)):
+        parser.error(f'--{solo[0]} runs alone: it cannot be combined with '
+                     'another model option')
     return init_args, call_args
 
 
@@ -77,21 +93,26 @@ def check_paths(init_args: Dict, call_args: Dict) -> None:
     """Fail early, naming the path, when an input or checkpoint is missing."""
     if not osp.exists(call_args['inputs']):
         raise FileNotFoundError(f'{call_args["inputs"]}: input not found')
-    for kind in (*MODEL_KINDS, 'seg'):
+    for kind in (*MODEL_KINDS, *SOLO_KINDS):
         weights = init_args[f'{kind}_weights']
         if weights and '://' not in weights and not osp.isfile(weights):
             raise FileNotFoundError(f'{weights}: checkpoint not found')
-    if init_args['seg'] and not osp.isfile(init_args['seg']):
-        raise FileNotFoundError(f'{init_args["seg"]}: config not found')
+    for kind in SOLO_KINDS:
+        if init_args[kind] and not osp.isfile(init_args[kind]):
+            raise FileNotFoundError(f'{init_args[kind]}: config not found')
 
 
 def main() -> None:
     init_args, call_args = parse_args()
     check_paths(init_args, call_args)
     seg, seg_weights = init_args.pop('seg'), init_args.pop('seg_weights')
+    spot, spot_weights = init_args.pop('spot'), init_args.pop('spot_weights')
     if seg:
         inferencer = TextSegInferencer(
             seg, seg_weights, device=init_args['device'])
+    elif spot:
+        inferencer = TextSpotInferencer(
+            spot, spot_weights, device=init_args['device'])
     else:
         inferencer = MMOCRInferencer(**init_args)
     inferencer(**call_args)

@@ -35,3 +35,26 @@ def test_infer_seg_writes_masks(tiny_toy_data, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (tmp_path / 'masks' / f'{image.stem}_pixel_mask.png').is_file()
     assert 'text pixels' in proc.stdout
+
+
+def test_infer_spot_writes_words(tiny_toy_data, tmp_path):
+    # random weights: the wiring (pipeline without annotations, the
+    # spotter's predictions, JSON and drawing) is what is checked
+    image = sorted((tiny_toy_data / 'imgs' / 'test').iterdir())[0]
+    proc = run_tool(['tools/infer.py', str(image), '--spot',
+                     'configs/textspot/tpn/tpn_vgg16-x0.25_12e_toy.py',
+                     '--out-dir', str(tmp_path), '--device', 'cpu',
+                     '--save_pred', '--save_vis'])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    pred = json.loads((tmp_path / 'preds' / f'{image.stem}.json').read_text())
+    assert {'polygons', 'bboxes', 'scores', 'texts'} <= set(pred)
+    assert len(pred['texts']) == len(pred['scores']) == len(pred['polygons'])
+    assert all(isinstance(t, str) for t in pred['texts'])
+    assert (tmp_path / 'vis' / f'{image.stem}.jpg').is_file()
+
+
+def test_infer_solo_models_do_not_combine(tmp_path):
+    proc = run_tool(['tools/infer.py', str(tmp_path), '--spot', 'a.py',
+                     '--det', DEMO_CONFIG])
+    assert proc.returncode == 2
+    assert '--spot runs alone' in proc.stderr

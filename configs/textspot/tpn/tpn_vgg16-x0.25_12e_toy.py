@@ -59,6 +59,9 @@ test_dataloader = val_dataloader
 
 val_evaluator = dict(type='E2ESpottingMetric')
 test_evaluator = val_evaluator
+# Draws the words and their transcripts (tools/test.py --show-dir,
+# tools/infer.py --spot --save_vis).
+visualizer = dict(type='TextSpottingLocalVisualizer')
 
 train_cfg = dict(max_epochs=12, val_interval=6)
 custom_hooks = [dict(type='TPNCurriculumHook', unlock_iter=48)]

@@ -38,6 +38,9 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 val_evaluator = dict(type='E2ESpottingMetric')
 test_evaluator = val_evaluator
+# Draws the words and their transcripts (tools/test.py --show-dir,
+# tools/infer.py --spot --save_vis).
+visualizer = dict(type='TextSpottingLocalVisualizer')
 
 optim_wrapper = dict(
     type='OptimWrapper',

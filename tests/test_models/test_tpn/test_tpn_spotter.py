@@ -122,6 +122,22 @@ def test_toy_predictions_in_original_coordinates(tiny_toy_data):
     assert {'hmean', 'det_hmean'} <= set(scores)
 
 
+def test_predict_needs_no_ground_truth(tiny_toy_data):
+    """Inference on images without annotations (what MMOCR's inferencers
+    pass: empty ``gt_instances``)."""
+    from mmengine.structures import InstanceData
+    cfg = _cfg()
+    model = _model(cfg)
+    model.test_cfg['score_thr'] = 0.0
+    batch = _batch(cfg, tiny_toy_data, 'test', num=1)
+    with_gt = _predict(model, batch)[0].pred_instances
+    batch['data_samples'][0].gt_instances = InstanceData()
+    without_gt = _predict(model, batch)[0].pred_instances
+    assert len(without_gt) > 0
+    assert torch.equal(with_gt.bboxes, without_gt.bboxes)
+    assert with_gt.texts == without_gt.texts
+
+
 def test_predictions_are_rescaled(tiny_toy_data):
     cfg = _cfg()
     model = _model(cfg)

@@ -105,10 +105,11 @@ class TPNSpotter(BaseModel):
         return self.trn.dictionary
 
     @staticmethod
-    def det_samples(data_samples: SampleList) -> List[DetDataSample]:
-        """mmdet views of the samples: cared words as ``gt_instances``
-        (label 0, their ``texts`` kept), ignored ones as
-        ``ignored_instances``, ``pad_shape`` in the metainfo."""
+    def det_samples(data_samples: SampleList,
+                    with_gt: bool = True) -> List[DetDataSample]:
+        """mmdet views of the samples: ``pad_shape`` in the metainfo and,
+        with ``with_gt``, cared words as ``gt_instances`` (label 0, their
+        ``texts`` kept) and ignored ones as ``ignored_instances``."""
         samples = []
         for sample in data_samples:
             meta = dict(sample.metainfo)
@@ -117,7 +118,7 @@ class TPNSpotter(BaseModel):
             if 'batch_input_shape' in meta:
                 meta.setdefault('pad_shape', meta['batch_input_shape'])
             det = DetDataSample(metainfo=meta)
-            if 'gt_instances' in sample:
+            if with_gt:
                 gt = sample.gt_instances
                 ignored = gt.ignored.bool()
                 cared = gt[~ignored]
@@ -211,7 +212,8 @@ class TPNSpotter(BaseModel):
         """Detect and read: ``pred_instances`` with boxes, 4-point
         polygons, scores and texts in original-image coordinates."""
         x = self.extract_feat(inputs)
-        det_samples = self.det_samples(data_samples)
+        # no ground truth at inference (images without annotations)
+        det_samples = self.det_samples(data_samples, with_gt=False)
         proposals = self.tpn_head.predict(x, det_samples, rescale=False)
         results = []
         for index, (props, sample) in enumerate(zip(proposals,
