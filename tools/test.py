@@ -28,8 +28,9 @@ def parse_args() -> argparse.Namespace:
         '--show', action='store_true', help='Show prediction results')
     parser.add_argument(
         '--show-dir',
-        help='Directory where painted images will be saved (under '
-        'work_dir/timestamp/)')
+        help='Directory where painted images (ground truth and '
+        'predictions) will be saved, in DIR/vis_data/vis_image/ (as MMOCR: '
+        'a relative DIR is relative to the current directory)')
     parser.add_argument(
         '--wait-time', type=float, default=2, help='The interval of show (s)')
     parser.add_argument(
