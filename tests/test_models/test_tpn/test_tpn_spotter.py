@@ -122,6 +122,22 @@ def test_toy_predictions_in_original_coordinates(tiny_toy_data):
     assert {'hmean', 'det_hmean'} <= set(scores)
 
 
+def test_losses_without_cared_words(tiny_toy_data):
+    """An image whose words are all ignored and one without words: finite
+    losses, no box / recognition loss without positives."""
+    cfg = _cfg()
+    model = _model(cfg)
+    batch = _batch(cfg, tiny_toy_data, 'train')
+    batch['data_samples'][0].gt_instances.ignored[:] = True
+    second = batch['data_samples'][1]
+    second.gt_instances = second.gt_instances[:0]
+    losses = _loss(model, batch)
+    total, _ = model.parse_losses(losses)
+    assert torch.isfinite(total) and total > 0
+    assert float(losses['loss_tdn_bbox']) == 0.0
+    assert float(losses['loss_trn']) == 0.0
+
+
 def test_predict_needs_no_ground_truth(tiny_toy_data):
     """Inference on images without annotations (what MMOCR's inferencers
     pass: empty ``gt_instances``)."""
