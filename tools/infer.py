@@ -41,6 +41,7 @@ MODEL_KINDS = {'det': 'text detection', 'rec': 'text recognition',
 #: Models that run alone, each through its own inferencer.
 SOLO_KINDS = {'seg': 'text segmentation (mmtextknow)',
               'spot': 'end-to-end text spotting'}
+SOLO_INFERENCERS = {'seg': TextSegInferencer, 'spot': TextSpotInferencer}
 
 
 def parse_args() -> Tuple[Dict, Dict]:
@@ -105,14 +106,15 @@ def check_paths(init_args: Dict, call_args: Dict) -> None:
 def main() -> None:
     init_args, call_args = parse_args()
     check_paths(init_args, call_args)
-    seg, seg_weights = init_args.pop('seg'), init_args.pop('seg_weights')
-    spot, spot_weights = init_args.pop('spot'), init_args.pop('spot_weights')
-    if seg:
-        inferencer = TextSegInferencer(
-            seg, seg_weights, device=init_args['device'])
-    elif spot:
-        inferencer = TextSpotInferencer(
-            spot, spot_weights, device=init_args['device'])
+    solo = {
+        kind: (init_args.pop(kind), init_args.pop(f'{kind}_weights'))
+        for kind in SOLO_KINDS
+    }
+    chosen = [kind for kind, (config, _) in solo.items() if config]
+    if chosen:
+        config, weights = solo[chosen[0]]
+        inferencer = SOLO_INFERENCERS[chosen[0]](
+            config, weights, device=init_args['device'])
     else:
         inferencer = MMOCRInferencer(**init_args)
     inferencer(**call_args)
