@@ -122,6 +122,61 @@ def test_toy_predictions_in_original_coordinates(tiny_toy_data):
     assert {'hmean', 'det_hmean'} <= set(scores)
 
 
+def test_trn_reads_the_positive_regions(tiny_toy_data):
+    """trn_regions='positives': the TRN reads the TDN pass's encoding of the
+    positive regions (no second encoding), equal to encoding them anew."""
+    from mmdet.structures.bbox import bbox2roi
+    cfg = _cfg()
+    cfg.model.trn_regions = 'positives'
+    model = _model(cfg)
+    batch = _batch(cfg, tiny_toy_data, 'train')
+    seen, calls = {}, []
+    forward_train = model.trn.forward_train
+    encode_regions = model.encode_regions
+    sample_regions = model._sample_regions
+
+    def record_forward(sequence, lengths, targets):
+        seen.update(sequence=sequence, lengths=lengths, targets=targets)
+        return forward_train(sequence, lengths, targets)
+
+    def record_encode(feat, rois):
+        calls.append(len(rois))
+        seen['feat'] = feat
+        return encode_regions(feat, rois)
+
+    def record_sample(props, det):
+        res = sample_regions(props, det)
+        seen.setdefault('sampled', []).append(res)
+        return res
+
+    model.trn.forward_train = record_forward
+    model.encode_regions = record_encode
+    model._sample_regions = record_sample
+    losses = _loss(model, batch)
+    assert torch.isfinite(losses['loss_trn']) and losses['loss_trn'] > 0
+    assert len(calls) == 1  # the TDN's pass only
+    model.eval()
+    with torch.no_grad():
+        pos = bbox2roi([res.pos_priors for res in seen['sampled']])
+        expected, lengths, _ = encode_regions(seen['feat'], pos)
+    assert torch.equal(seen['lengths'], lengths)
+    for row, length in enumerate(lengths.tolist()):
+        torch.testing.assert_close(seen['sequence'][row, :length],
+                                   expected[row, :length])
+    assert len(seen['targets']) == sum(
+        len(res.pos_inds) for res in seen['sampled'])
+    # the default reads the ground-truth boxes: a second encoding
+    cfg.model.trn_regions = 'gt'
+    calls.clear()
+    model = _model(cfg)
+    model.encode_regions = record_encode
+    _loss(model, batch)
+    assert len(calls) == 2
+    with pytest.raises(ValueError, match='trn_regions'):
+        cfg.model.trn_regions = 'refined'
+        _model(cfg)
+
+
 def test_losses_without_cared_words(tiny_toy_data):
     """An image whose words are all ignored and one without words: finite
     losses, no box / recognition loss without positives."""

@@ -34,10 +34,9 @@ class TPNSpotter(BaseModel):
 
     Training: the TPN's losses on its anchors (``loss_tpn_*``); the TPN's
     proposals (plus the ground-truth boxes) are assigned and sampled for
-    the TDN (``loss_tdn_*``); the TRN reads the positive regions at their
-    ground-truth boxes (the ideal refinement: early refinements are too
-    poor to read) and is trained on their transcripts (``loss_trn``) unless
-    locked (``trn_locked``, the curriculum's first stage; see
+    the TDN (``loss_tdn_*``); the TRN reads the positive regions and is
+    trained on the transcripts of their ground-truth words (``loss_trn``)
+    unless locked (``trn_locked``, the curriculum's first stage; see
     :class:`TPNCurriculumHook`). Ignored words (``###``) are ignored
     regions for both assigners.
 
@@ -61,6 +60,14 @@ class TPNSpotter(BaseModel):
             for the TDN's detections.
         bbox_coder (dict): The TDN's box coder (mmdet config).
         trn_locked (bool): Start with the TRN locked (no recognition loss).
+        trn_regions (str): What the TRN reads in training: ``'gt'`` (each
+            positive region at the ground-truth box of its word: the ideal
+            refinement, since early refinements are too poor to read; the
+            region encoder runs a second time) or ``'positives'`` (the
+            positive regions themselves, IoU >= the TDN assigner's
+            ``pos_iou_thr`` with their word: box jitter as augmentation,
+            and the encoding of the TDN's pass is reused). Defaults to
+            ``'gt'``.
         data_preprocessor (dict, optional): Data preprocessor config.
         init_cfg (dict, optional): Initialisation config.
     """
@@ -79,6 +86,7 @@ class TPNSpotter(BaseModel):
                      target_means=[0., 0., 0., 0.],
                      target_stds=[0.1, 0.1, 0.2, 0.2]),
                  trn_locked: bool = False,
+                 trn_regions: str = 'gt',
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         super().__init__(
@@ -98,6 +106,10 @@ class TPNSpotter(BaseModel):
             self.tdn_assigner = TASK_UTILS.build(train_cfg['tdn_assigner'])
             self.tdn_sampler = TASK_UTILS.build(train_cfg['tdn_sampler'])
         self.trn_locked = trn_locked
+        if trn_regions not in ('gt', 'positives'):
+            raise ValueError("trn_regions must be 'gt' or 'positives', got "
+                             f'{trn_regions!r}')
+        self.trn_regions = trn_regions
 
     @property
     def charset(self):
@@ -157,9 +169,11 @@ class TPNSpotter(BaseModel):
             self._sample_regions(props, det)
             for props, det in zip(proposals, det_samples)
         ]
-        losses.update(self._tdn_loss(x[0], sampled))
+        tdn_losses, encoded = self._tdn_loss(x[0], sampled)
+        losses.update(tdn_losses)
         if not self.trn_locked:
-            losses.update(self._trn_loss(x[0], sampled, det_samples))
+            losses.update(
+                self._trn_loss(x[0], sampled, det_samples, encoded))
         return losses
 
     def _sample_regions(self, proposals: InstanceData, det: DetDataSample):
@@ -168,9 +182,12 @@ class TPNSpotter(BaseModel):
                                           det.ignored_instances)
         return self.tdn_sampler.sample(assign, proposals, det.gt_instances)
 
-    def _tdn_loss(self, feat: Tensor, sampled: list) -> Dict[str, Tensor]:
+    def _tdn_loss(self, feat: Tensor, sampled: list
+                  ) -> Tuple[Dict[str, Tensor], Tuple[Tensor, Tensor]]:
+        """TDN losses on the sampled regions, and their encoded
+        ``(sequence, lengths)`` (positives first in each image's block)."""
         rois = bbox2roi([res.priors for res in sampled])
-        _, _, final = self.encode_regions(feat, rois)
+        sequence, lengths, final = self.encode_regions(feat, rois)
         cls_score, bbox_pred = self.tdn(final)
         labels, targets, weights = [], [], []
         for res in sampled:
@@ -189,19 +206,34 @@ class TPNSpotter(BaseModel):
             weights.append(weight)
         losses = self.tdn.loss(cls_score, bbox_pred, torch.cat(labels),
                                torch.cat(targets), None, torch.cat(weights))
-        return {f'loss_tdn_{k[len("loss_"):]}': v for k, v in losses.items()}
+        losses = {
+            f'loss_tdn_{k[len("loss_"):]}': v
+            for k, v in losses.items()
+        }
+        return losses, (sequence, lengths)
 
     def _trn_loss(self, feat: Tensor, sampled: list,
-                  det_samples: List[DetDataSample]) -> Dict[str, Tensor]:
-        boxes, texts = [], []
+                  det_samples: List[DetDataSample],
+                  encoded: Tuple[Tensor, Tensor]) -> Dict[str, Tensor]:
+        """The TRN's loss on the positive regions (see ``trn_regions``);
+        ``encoded`` is the TDN pass's encoding of all sampled regions."""
+        boxes, texts, rows, start = [], [], [], 0
         for res, det in zip(sampled, det_samples):
             gt = det.gt_instances
             inds = res.pos_assigned_gt_inds.tolist()
             boxes.append(gt.bboxes[inds] if inds else gt.bboxes[:0])
             texts += [gt.texts[i] for i in inds]
+            rows += range(start, start + len(inds))
+            start += len(res.priors)
         if not texts:  # no positive region in the batch
             return dict(loss_trn=feat.sum() * 0)
-        sequence, lengths, _ = self.encode_regions(feat, bbox2roi(boxes))
+        if self.trn_regions == 'positives':
+            rows = torch.as_tensor(rows, device=feat.device)
+            sequence, lengths = encoded[0][rows], encoded[1][rows]
+            sequence = sequence[:, :int(lengths.max())]
+        else:
+            sequence, lengths, _ = self.encode_regions(
+                feat, bbox2roi(boxes))
         targets, _ = self.charset.encode_words(
             texts, self.trn.ignore_index, device=feat.device)
         logits = self.trn.forward_train(sequence, lengths, targets)
