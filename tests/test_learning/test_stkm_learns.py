@@ -1,6 +1,7 @@
-"""Learning test: the toy STKM, trained for about ten CPU minutes through
-tools/train.py on generated images of a closed vocabulary, reads the words
-of held-out images well above an image-blind guess (word-set F1)."""
+"""Learning test: the toy STKM, trained for about three CPU minutes through
+tools/train.py on small generated images (64 px) of a closed vocabulary,
+reads the words of held-out images well above an image-blind guess
+(word-set F1)."""
 import re
 import time
 
@@ -13,6 +14,10 @@ from test_tools.helpers import run_tool  # tests/ is on sys.path
 
 CONFIG = 'configs/pretrain/stkm/stkm_resnet18_fpn_toy.py'
 VOCABULARY = DEFAULT_VOCABULARY[:12]
+# 64 px inputs (8x8 tokens at stride 8) with large glyphs: at 96-128 px the
+# decoder stays image-blind for most of a 5-minute budget, at 64 px it
+# reads after ~8 epochs. The pipelines' Resize is set to the same size.
+IMG_SIZE = 64
 
 
 @pytest.mark.learning
@@ -21,10 +26,10 @@ def test_stkm_reads_held_out_words(tmp_path):
     generate_dataset(
         data, {'train': 1536, 'test': 64},
         cfg=SceneTextGeneratorConfig(
-            img_size=128,
+            img_size=IMG_SIZE,
             words_per_image=(1, 2),
             vocabulary=VOCABULARY,
-            font_size=(0.12, 0.2),
+            font_size=(0.16, 0.25),
             shape_probs=dict(horizontal=0.7, rotated=0.3),
             max_rotation_deg=10,
             seed=5),
@@ -32,10 +37,16 @@ def test_stkm_reads_held_out_words(tmp_path):
     options = [
         'train_cfg.max_epochs=16', 'train_cfg.val_interval=4',
         'default_hooks.checkpoint.interval=16',
-        'default_hooks.logger.interval=16',
-        'train_dataloader.batch_size=32',
+        'default_hooks.logger.interval=32',
+        # batches of 16: twice the updates of 32 for the same compute, and
+        # the decoder leaves the image-blind plateau sooner
+        'train_dataloader.batch_size=16',
+        'optim_wrapper.optimizer.lr=1e-3',
         # the images are generated upright and at the input size already
         'train_dataloader.dataset.pipeline.2.max_angle=0',
+        f'train_dataloader.dataset.pipeline.3.scale=({IMG_SIZE},{IMG_SIZE})',
+        f'val_dataloader.dataset.pipeline.2.scale=({IMG_SIZE},{IMG_SIZE})',
+        f'test_dataloader.dataset.pipeline.2.scale=({IMG_SIZE},{IMG_SIZE})',
     ] + [
         f'{loader}.dataset.data_root={data}'
         for loader in ('train_dataloader', 'val_dataloader',
@@ -48,12 +59,18 @@ def test_stkm_reads_held_out_words(tmp_path):
     out = train.stdout + train.stderr
     assert train.returncode == 0, out[-3000:]
     losses = [float(x) for x in re.findall(r' loss_kl: ([0-9.]+)', out)]
-    f1 = float(re.findall(r'textseq/word_hmean: ([0-9.]+)', out)[-1])
-    print(f'STKM toy: held-out word F1 {f1:.3f}, loss {losses[0]:.3f} -> '
+    f1s = [
+        float(x)
+        for x in re.findall(r'textseq/word_hmean: ([0-9.]+)', out)
+    ]
+    f1 = f1s[-1]
+    print(f'STKM toy: held-out word F1 {f1:.3f} (per validation: '
+          f'{", ".join(f"{x:.2f}" for x in f1s)}), loss {losses[0]:.3f} -> '
           f'{losses[-1]:.3f}, {time.time() - start:.0f} s')
     assert losses[-1] < 0.5 * losses[0]
     # An image-blind reader (always the most frequent word: 1.5 words per
-    # image from 12) gets F1 ~0.1; the first epochs sit there (0.14-0.15
-    # at epochs 4 and 8) before the decoder starts reading the image
-    # (0.19 at 12, 0.36 at 16 in a run on 2 idle cores, ~10 minutes).
-    assert f1 > 0.25
+    # image from 12) gets F1 ~0.1; the first epochs sit near it (0.13 at
+    # epoch 4) before the decoder reads the image (0.26 at 8, 0.40 at 12,
+    # 0.57 at 16 in a run on 2 cores, 178 s; loss 1.02 -> 0.17). 0.3 is
+    # three times the blind guess and already passed at epoch 12.
+    assert f1 > 0.3
