@@ -165,7 +165,7 @@ def test_trn_reads_the_positive_regions(tiny_toy_data):
                                    expected[row, :length])
     assert len(seen['targets']) == sum(
         len(res.pos_inds) for res in seen['sampled'])
-    # the default reads the ground-truth boxes: a second encoding
+    # reading the ground-truth boxes needs a second encoding
     cfg.model.trn_regions = 'gt'
     calls.clear()
     model = _model(cfg)

@@ -60,14 +60,16 @@ class TPNSpotter(BaseModel):
             for the TDN's detections.
         bbox_coder (dict): The TDN's box coder (mmdet config).
         trn_locked (bool): Start with the TRN locked (no recognition loss).
-        trn_regions (str): What the TRN reads in training: ``'gt'`` (each
-            positive region at the ground-truth box of its word: the ideal
-            refinement, since early refinements are too poor to read; the
-            region encoder runs a second time) or ``'positives'`` (the
-            positive regions themselves, IoU >= the TDN assigner's
+        trn_regions (str): What the TRN reads in training: ``'positives'``
+            (the positive regions themselves, IoU >= the TDN assigner's
             ``pos_iou_thr`` with their word: box jitter as augmentation,
-            and the encoding of the TDN's pass is reused). Defaults to
-            ``'gt'``.
+            like the refined boxes it reads at inference, and the TDN
+            pass's encoding is reused) or ``'gt'`` (each positive region at
+            the ground-truth box of its word; the region encoder runs a
+            second time; the behaviour up to commit 154630f). The TPN
+            learning test gives detection / end-to-end hmean 0.989 / 0.192
+            with 'positives' and 0.688 / 0.167 with 'gt'. Defaults to
+            ``'positives'``.
         data_preprocessor (dict, optional): Data preprocessor config.
         init_cfg (dict, optional): Initialisation config.
     """
@@ -86,7 +88,7 @@ class TPNSpotter(BaseModel):
                      target_means=[0., 0., 0., 0.],
                      target_stds=[0.1, 0.1, 0.2, 0.2]),
                  trn_locked: bool = False,
-                 trn_regions: str = 'gt',
+                 trn_regions: str = 'positives',
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         super().__init__(
