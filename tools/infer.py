@@ -50,17 +50,11 @@ def parse_args() -> Tuple[Dict, Dict]:
                         help='Input image file or folder path.')
     parser.add_argument('--out-dir', type=str, default='results/',
                         help='Output directory of results.')
-    for kind, name in MODEL_KINDS.items():
+    for kind, name in {**MODEL_KINDS, **SOLO_KINDS}.items():
+        what = ('a config file or an MMOCR model name'
+                if kind in MODEL_KINDS else 'a config file; runs alone')
         parser.add_argument(
-            f'--{kind}', type=str, default=None,
-            help=f'{name} model: a config file or an MMOCR model name.')
-        parser.add_argument(
-            f'--{kind}-weights', type=str, default=None,
-            help=f'Checkpoint file of the {name} model.')
-    for kind, name in SOLO_KINDS.items():
-        parser.add_argument(
-            f'--{kind}', type=str, default=None,
-            help=f'{name} config file; runs alone.')
+            f'--{kind}', type=str, default=None, help=f'{name} model: {what}.')
         parser.add_argument(
             f'--{kind}-weights', type=str, default=None,
             help=f'Checkpoint file of the {name} model.')
