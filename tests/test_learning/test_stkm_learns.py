@@ -10,7 +10,7 @@ import pytest
 from mmtextknow.datasets.generators import (SceneTextGeneratorConfig,
                                             generate_dataset)
 from mmtextknow.datasets.generators.config import DEFAULT_VOCABULARY
-from test_tools.helpers import run_tool  # tests/ is on sys.path
+from test_tools.helpers import train_on  # tests/ is on sys.path
 
 CONFIG = 'configs/pretrain/stkm/stkm_resnet18_fpn_toy.py'
 VOCABULARY = DEFAULT_VOCABULARY[:12]
@@ -47,17 +47,9 @@ def test_stkm_reads_held_out_words(tmp_path):
         f'train_dataloader.dataset.pipeline.3.scale=({IMG_SIZE},{IMG_SIZE})',
         f'val_dataloader.dataset.pipeline.2.scale=({IMG_SIZE},{IMG_SIZE})',
         f'test_dataloader.dataset.pipeline.2.scale=({IMG_SIZE},{IMG_SIZE})',
-    ] + [
-        f'{loader}.dataset.data_root={data}'
-        for loader in ('train_dataloader', 'val_dataloader',
-                       'test_dataloader')
     ]
     start = time.time()
-    train = run_tool(['tools/train.py', CONFIG, '--work-dir',
-                      str(tmp_path / 'work'), '--cfg-options'] + options,
-                     timeout=1800)
-    out = train.stdout + train.stderr
-    assert train.returncode == 0, out[-3000:]
+    out = train_on(CONFIG, data, tmp_path / 'work', options, timeout=1800)
     losses = [float(x) for x in re.findall(r' loss_kl: ([0-9.]+)', out)]
     f1s = [
         float(x)

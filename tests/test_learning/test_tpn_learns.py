@@ -10,7 +10,7 @@ import pytest
 from mmtextknow.datasets.generators import (SceneTextGeneratorConfig,
                                             generate_dataset)
 from mmtextknow.datasets.generators.config import DEFAULT_VOCABULARY
-from test_tools.helpers import run_tool  # tests/ is on sys.path
+from test_tools.helpers import train_on  # tests/ is on sys.path
 
 CONFIG = 'configs/textspot/tpn/tpn_vgg16-x0.25_12e_toy.py'
 SIZE = 128
@@ -39,17 +39,9 @@ def test_tpn_spotter_detects_and_reads_held_out_words(tmp_path):
         f'train_dataloader.dataset.pipeline.2.scale=({SIZE},{SIZE})',
         f'val_dataloader.dataset.pipeline.2.scale=({SIZE},{SIZE})',
         f'test_dataloader.dataset.pipeline.2.scale=({SIZE},{SIZE})',
-    ] + [
-        f'{loader}.dataset.data_root={data}'
-        for loader in ('train_dataloader', 'val_dataloader',
-                       'test_dataloader')
     ]
     start = time.time()
-    train = run_tool(['tools/train.py', CONFIG, '--work-dir',
-                      str(tmp_path / 'work'), '--cfg-options'] + options,
-                     timeout=1200)
-    out = train.stdout + train.stderr
-    assert train.returncode == 0, out[-3000:]
+    out = train_on(CONFIG, data, tmp_path / 'work', options, timeout=1200)
     assert 'recognition network unlocked from iteration 48' in out
     det = float(re.findall(r'e2e/det_hmean: ([0-9.]+)', out)[-1])
     e2e = float(re.findall(r'e2e/hmean: ([0-9.]+)', out)[-1])

@@ -39,3 +39,21 @@ def run_tool(args: List[str], cwd: Path = REPO_ROOT,
                           capture_output=True,
                           text=True,
                           timeout=timeout)
+
+
+def train_on(config: str, data_root: Path, work_dir: Path,
+             options: List[str], timeout: int = 1200) -> str:
+    """Run ``tools/train.py CONFIG`` with every dataloader reading
+    ``data_root`` and the extra ``--cfg-options``; assert it succeeded and
+    return its stdout + stderr (the learning tests parse the metrics)."""
+    options = options + [
+        f'{loader}.dataset.data_root={data_root}'
+        for loader in ('train_dataloader', 'val_dataloader',
+                       'test_dataloader')
+    ]
+    proc = run_tool(['tools/train.py', config, '--work-dir',
+                     str(work_dir), '--cfg-options'] + options,
+                    timeout=timeout)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    return out
