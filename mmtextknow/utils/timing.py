@@ -8,6 +8,17 @@ import torch
 from torch import nn
 
 
+def benchmark_device(device: Optional[str] = None,
+                     threads: Optional[int] = None) -> torch.device:
+    """The device a benchmark runs on (``device``, else CUDA when available,
+    else the CPU), after setting torch's CPU threads to ``threads`` if
+    given (the benchmark tools' ``--device`` / ``--threads``)."""
+    if threads:
+        torch.set_num_threads(threads)
+    return torch.device(device or (
+        'cuda' if torch.cuda.is_available() else 'cpu'))
+
+
 def time_callable(fn: Callable[[], object],
                   repeats: int = 10,
                   warmup: int = 2,

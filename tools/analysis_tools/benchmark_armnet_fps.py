@@ -56,8 +56,8 @@ from torch import Tensor, nn
 import mmtextknow  # noqa: F401  (registers the textseg models)
 from mmocr.registry import MODELS
 from mmtextknow.utils import run_cli
-from mmtextknow.utils.timing import (device_name, num_params,
-                                     time_interleaved)
+from mmtextknow.utils.timing import (benchmark_device, device_name,
+                                     num_params, time_interleaved)
 
 DEFAULT_ARMNET_CONFIG = (
     'configs/textseg/armnet/armnet_resnet50_100e_totaltext.py')
@@ -295,10 +295,7 @@ def measure(models: Dict[str, Tuple[str, nn.Module, StageFn]],
 
 def main() -> None:
     args = parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = torch.device(args.device or (
-        'cuda' if torch.cuda.is_available() else 'cpu'))
+    device = benchmark_device(args.device, args.threads)
     models = build_models(args)
     gen = torch.Generator().manual_seed(SEED)
     inputs = torch.randn(

@@ -27,6 +27,7 @@ from mmocr.registry import MODELS
 from mmtextknow.models.textseg.mgnet import MGNet
 from mmtextknow.structures import TextSegDataSample
 from mmtextknow.utils import time_callable
+from mmtextknow.utils.timing import benchmark_device
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,10 +67,7 @@ def random_batch(batch: int, size: int, device: torch.device
 
 def main() -> None:
     args = parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = torch.device(args.device or (
-        'cuda' if torch.cuda.is_available() else 'cpu'))
+    device = benchmark_device(args.device, args.threads)
     init_default_scope('mmocr')
     model: MGNet = MODELS.build(Config.fromfile(args.config).model)
     model.to(device).train()

@@ -70,8 +70,8 @@ import mmtextknow  # noqa: F401  (registers TCM)
 from mmocr.registry import MODELS
 from mmocr.structures import TextDetDataSample
 from mmtextknow.utils import run_cli
-from mmtextknow.utils.timing import (device_name, num_params,
-                                     time_interleaved)
+from mmtextknow.utils.timing import (benchmark_device, device_name,
+                                     num_params, time_interleaved)
 
 DEFAULT_TCM_CONFIG = (
     'configs/textdet/tcm/tcm-dbnet_clip-rn50_fpnc_1200e_icdar2015.py')
@@ -386,10 +386,7 @@ def format_tables(results: Dict[str, dict], ratio: Dict[str, float],
 
 def main(argv: Optional[List[str]] = None) -> Dict[str, object]:
     args = parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = torch.device(args.device or (
-        'cuda' if torch.cuda.is_available() else 'cpu'))
+    device = benchmark_device(args.device, args.threads)
     init_default_scope('mmocr')
     # the current logger: warnings only (no per-parameter lines from the
     # optim wrapper constructor between the results)

@@ -29,7 +29,8 @@ from torch.profiler import ProfilerActivity, profile
 import mmtextknow  # noqa: F401
 from mmocr.registry import MODELS
 from mmocr.structures import TextDetDataSample
-from mmtextknow.utils.timing import device_name, time_interleaved
+from mmtextknow.utils.timing import (benchmark_device, device_name,
+                                     time_interleaved)
 
 #: The vocabulary of the random transcripts.
 WORDS = ('text', 'spotting', 'open', 'exit', 'cafe', 'hotel', 'stop', 'b12')
@@ -134,10 +135,7 @@ def roi_align_share(step: Callable[[], None], device: torch.device) -> float:
 
 def main() -> None:
     args = parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = torch.device(args.device or (
-        'cuda' if torch.cuda.is_available() else 'cpu'))
+    device = benchmark_device(args.device, args.threads)
     init_default_scope('mmocr')
     cfg = Config.fromfile(args.config)
     inputs, samples = random_batch(args.batch, args.size, args.words, device)
