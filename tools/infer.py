@@ -25,6 +25,12 @@ their transcripts drawn on the image to ``OUT_DIR/vis/``::
     python tools/infer.py demo.jpg --spot configs/textspot/tpn/CONFIG.py \
         --spot-weights work_dirs/.../iter_N.pth --out-dir results --save_pred
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import os.path as osp
 from argparse import ArgumentParser
 from typing import Dict, Tuple

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Set up the environment (idempotent) and run the test suite: unit tests,
-# then the learning tests (marked `learning`). Arguments go to pytest, e.g.
+# Run the test suite: unit tests, then the learning tests (marked `learning`).
+# Uses the current environment when it already has the stack (see
+# tools/env_python.sh, MMTK_USE_CURRENT_ENV), else sets up ours first.
+# Arguments go to pytest, e.g.
 #   bash tools/run_tests.sh -m "not learning"
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$REPO/tools/setup_env.sh"
-VENV="$(bash "$REPO/tools/setup_env.sh" --print-venv)"
+PY="$(bash "$REPO/tools/env_python.sh")"
 cd "$REPO"
-exec "$VENV/bin/python" -m pytest "$@"
+exec "$PY" -m pytest "$@"

@@ -10,7 +10,7 @@
 #   2. installs the known-good stack from requirements/constraints.txt;
 #   3. builds mmcv 2.0.1 from source WITH its compiled ops (CPU ops, plus CUDA ops
 #      when nvcc and a GPU are present) into a wheel cache keyed by the build
-#      flavour, so the ~14 minute build happens once per machine;
+#      flavour, so the build (about 40-45 minutes on 2 cores) happens once per machine;
 #   4. installs this repository in editable mode and checks that the stack imports.
 # Environment variables:
 #   MMTK_VENV        where the virtual environment lives
@@ -44,7 +44,7 @@ FLAVOUR=cpu
 
 # A stamp records what the stack was built from; same stamp => only the
 # editable install of this clone is checked.
-STAMP_VALUE="$(cat "$CONSTRAINTS" "$REPO/requirements/runtime.txt" "$REPO/requirements/tests.txt" | sha256sum | cut -c1-16)-$FLAVOUR"
+STAMP_VALUE="$(cat "$CONSTRAINTS" "$REPO"/requirements/{runtime,mminstall,tests,mim}.txt | sha256sum | cut -c1-16)-$FLAVOUR"
 STAMP="$VENV/.mmtextknow-stamp"
 
 # Make `import mmtextknow` resolve to this clone (seconds; skipped when it does).
@@ -90,7 +90,7 @@ if "$VPY" -c 'import mmcv, mmcv.ops; assert mmcv.__version__ == "2.0.1"; from mm
   echo "mmcv with ops already installed"
 else
   if ! ls "$WHEEL_DIR"/mmcv-2.0.1-*.whl >/dev/null 2>&1; then
-    echo "building mmcv from source (about 14 minutes on 2 CPU cores, once per machine) into $WHEEL_DIR"
+    echo "building mmcv from source (about 40-45 minutes on 2 CPU cores, once per machine) into $WHEEL_DIR"
     mkdir -p "$WHEEL_DIR"
     export MMCV_WITH_OPS=1 FORCE_CUDA="$MMTK_CUDA" MAX_JOBS="${MAX_JOBS:-$(nproc)}"
     export MMTK_REAL_CXX="${CXX:-g++}" CXX="$REPO/tools/cxx20_wrapper.sh"
@@ -112,8 +112,13 @@ $(tail -20 "$WHEEL_DIR/build.log")"
   quiet_pip install -c "$CONSTRAINTS" addict packaging Pillow pyyaml yapf
 fi
 
-step "4/4 mmdet, mmocr, open_clip, test tools and mmtextknow (editable)"
-quiet_pip install -c "$CONSTRAINTS" -r "$REPO/requirements/runtime.txt" -r "$REPO/requirements/tests.txt"
+step "4/4 mmdet, mmocr, open_clip, test tools, mim and mmtextknow (editable)"
+quiet_pip install -c "$CONSTRAINTS" -r "$REPO/requirements/runtime.txt" -r "$REPO/requirements/mminstall.txt" \
+  -r "$REPO/requirements/tests.txt"
+# openmim without its declared dependencies (see requirements/mim.txt), then
+# the packages it imports.
+quiet_pip install -c "$CONSTRAINTS" --no-deps openmim
+grep -v '^openmim' "$REPO/requirements/mim.txt" | quiet_pip install -c "$CONSTRAINTS" -r /dev/stdin
 # pip may upgrade setuptools as a side effect; mmcv/mmengine need pkg_resources.
 quiet_pip install -c "$CONSTRAINTS" setuptools numpy
 

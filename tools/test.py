@@ -3,6 +3,12 @@
 Same arguments as MMOCR's. Metrics are printed and written under the work
 directory; ``--save-preds`` also dumps the predictions.
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import argparse
 import os.path as osp
 

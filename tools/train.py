@@ -3,6 +3,12 @@
 Same arguments as MMOCR's. On a machine without CUDA, ``--launcher pytorch``
 (``tools/dist_train.sh``) trains with the gloo backend.
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import argparse
 import logging
 

@@ -136,7 +136,7 @@ class TextSegLocalVisualizer(BaseLocalVisualizer):
         if field is None:
             return None
         if key.startswith('gt_'):
-            flag = 'has_' + key.removeprefix('gt_')
+            flag = 'has_' + key[len('gt_'):]
             if not data_sample.get(flag, True):
                 return None
         data = field.get('data')

@@ -13,6 +13,12 @@ Example::
 ``tools/analysis_tools/benchmark_mgnet_step.py`` times a whole MGNet
 training step against the CRF loss in the same run.
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import statistics
 

@@ -13,6 +13,12 @@ Example (the paper's widths at its input size)::
     python tools/analysis_tools/benchmark_mgnet_step.py \
         configs/textseg/mgnet/_base_mgnet_vgg.py --size 512 --batch 2
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import statistics
 from typing import List, Tuple

@@ -47,12 +47,16 @@ Example (the paper's TCM-DBNet against MMOCR's DBNet-R50, 640 x 640)::
     python tools/analysis_tools/benchmark_tcm.py --device cpu --threads 2 \\
         --repeats 3 --warmup 1 --json work_dirs/tcm_benchmark.json
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import json
 import os.path as osp
 import statistics
-import sys
-from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import cv2

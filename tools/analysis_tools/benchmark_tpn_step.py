@@ -14,6 +14,12 @@ Example (the toy config's sizes: batch 4 of 256 x 256)::
     python tools/analysis_tools/benchmark_tpn_step.py \
         configs/textspot/tpn/tpn_vgg16-x0.25_12e_toy.py --threads 2 --profile
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import copy
 import itertools

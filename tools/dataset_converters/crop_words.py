@@ -24,12 +24,17 @@ Example::
 writes ``data/toy_scenetext/crops/{train,test}/*.png`` and
 ``data/toy_scenetext/textrecog_{train,test}.json``.
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import json
 import math
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from PIL import Image

@@ -6,13 +6,18 @@ Example::
     python tools/dataset_converters/generate_toy_data.py data/toy_scenetext \\
         --num-train 96 --num-test 24 --img-size 256 --seed 0
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import glob
 import json
 import os
 import os.path as osp
 import shutil
-import sys
 import time
 from collections import Counter
 from typing import Dict, List, Optional

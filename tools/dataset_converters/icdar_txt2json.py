@@ -7,8 +7,13 @@ Example::
         data/icdar2015/imgs/train data/icdar2015/annotations/train \\
         data/icdar2015/textdet_train.json --img-root data/icdar2015
 """
-import argparse
 import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import argparse
 from typing import List, Optional
 
 from mmtextknow.datasets.converters import (BAD_INPUT_RULES,

@@ -9,8 +9,13 @@ Example::
     python tools/dataset_converters/synthtext_words.py --from-det-json \\
         data/icdar2015/textdet_train.json data/icdar2015/textseq_train.json
 """
-import argparse
 import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import argparse
 from typing import List, Optional
 
 from mmtextknow.datasets.converters.synthtext_words import (

@@ -14,6 +14,12 @@ Example::
         --check-config \\
         configs/textdet/stkm/dbnet_resnet50-stkm_1200e_icdar2015.py
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import os
 import os.path as osp

@@ -24,6 +24,12 @@ Examples::
         data/toy_scenetext/imgs/test --out-dir work_dirs/heat/dbnet \\
         --layer c3
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import os
 import os.path as osp

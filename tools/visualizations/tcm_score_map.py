@@ -27,6 +27,12 @@ Example::
         work_dirs/tcm-dbnet_clip-tiny_fpnc_8e_toy/epoch_8.pth \\
         data/toy_scenetext/imgs/test --out-dir work_dirs/tcm_maps
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import os
 import os.path as osp

@@ -21,7 +21,7 @@ tcm_backbone = dict(
 
 tcm_modules = dict(
     text_encoder=dict(
-        type='CLIPTextEncoder',
+        type='TCMCLIPTextEncoder',
         context_length=77,
         vocab_size=49408,
         width=512,

@@ -61,7 +61,7 @@ def small_clip(image_size=224):
 def test_registered():
     assert MODELS.get('TCMCLIPResNet') is CLIPResNet
     assert MODELS.get('CLIPResNet') is not CLIPResNet  # MMOCR's own
-    assert MODELS.get('CLIPTextEncoder') is CLIPTextEncoder
+    assert MODELS.get('TCMCLIPTextEncoder') is CLIPTextEncoder
 
 
 def test_stage_shapes_and_strides():

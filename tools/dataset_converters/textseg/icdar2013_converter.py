@@ -7,6 +7,12 @@ Example::
         data/icdar2013/imgs/test data/icdar2013/annotations/test \\
         data/icdar2013/pixel_gt/test data/icdar2013 --split test
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
 import argparse
 from functools import partial
 from typing import List, Optional

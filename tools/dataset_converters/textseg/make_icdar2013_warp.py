@@ -11,6 +11,12 @@ Example::
     python tools/dataset_converters/textseg/make_icdar2013_warp.py \\
         data/icdar2013/textseg_test.json data/icdar2013_warp --seed 0
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
 import argparse
 from functools import partial
 from typing import List, Optional

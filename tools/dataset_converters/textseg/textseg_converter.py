@@ -8,6 +8,12 @@ Example::
         data/textseg/semantic_label data/textseg --split test \\
         --split-file data/textseg/split.json
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
 import argparse
 from functools import partial
 from typing import List, Optional

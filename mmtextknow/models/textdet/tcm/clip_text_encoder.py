@@ -19,9 +19,12 @@ from torch import Tensor, nn
 from mmocr.registry import MODELS
 
 
-@MODELS.register_module()
+@MODELS.register_module(name='TCMCLIPTextEncoder')
 class CLIPTextEncoder(BaseModule):
     """CLIP's causal text transformer with a linear projection.
+
+    Registered as ``'TCMCLIPTextEncoder'``: MMSegmentation 1.x registers a
+    ``CLIPTextEncoder`` of its own.
 
     Args:
         context_length (int): Length of the (pretrained) positional
