@@ -39,7 +39,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from PIL import Image
 
-from mmtextknow.utils import DataError, run_cli
+from mmtextknow.utils import DataError, run_cli, track
 
 #: ``metainfo`` of a text recognition (``TextRecogDataset``) file.
 TEXTRECOG_METAINFO = {
@@ -200,7 +200,7 @@ def crop_words(data_root: str,
 
     crop_dir.mkdir(parents=True, exist_ok=True)
     data_list, skipped = [], Counter()
-    for item in data['data_list']:
+    for item in track(data['data_list'], len(data['data_list']), step=10):
         img_rel = item.get('img_path')
         if not isinstance(img_rel, str):
             raise DataError(f'{in_path}: a data_list item has no img_path')

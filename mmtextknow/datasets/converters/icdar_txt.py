@@ -34,7 +34,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 from PIL import Image
 
 from mmtextknow.datasets.ocr_json import dump_ocr_json, textdet_instance
-from mmtextknow.utils import DataError, polygon_problem
+from mmtextknow.utils import DataError, polygon_problem, track
 
 PathLike = Union[str, os.PathLike]
 
@@ -541,7 +541,8 @@ def convert_icdar_txt(img_dir: PathLike,
                       img_root: Optional[PathLike] = None,
                       strict: bool = False,
                       skip_invalid: bool = False,
-                      num_points: int = 4) -> ConversionReport:
+                      num_points: int = 4,
+                      progress: bool = True) -> ConversionReport:
     """Convert ICDAR-2015-style gt files to an MMOCR OCRDataset JSON.
 
     Every ``.jpg``/``.jpeg``/``.png``/``.bmp`` file (case-insensitive) of
@@ -568,6 +569,8 @@ def convert_icdar_txt(img_dir: PathLike,
         skip_invalid (bool): Skip and count malformed gt lines instead of
             raising. Defaults to False.
         num_points (int): Polygon points per gt line. Defaults to 4.
+        progress (bool): Show a progress bar on standard error.
+            Defaults to True.
 
     Returns:
         ConversionReport: Counters and skipped paths.
@@ -597,7 +600,7 @@ def convert_icdar_txt(img_dir: PathLike,
               f'{orphan}: no image for this gt file in {img_dir}', strict)
 
     data_list = []
-    for img_path in images:
+    for img_path in track(images, len(images), enabled=progress, step=10):
         if not img_path.is_file():  # e.g. a dangling symlink
             _skip(report, 'missing_images', img_path,
                   f'{img_path}: image not found', strict)

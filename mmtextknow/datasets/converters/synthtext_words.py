@@ -54,11 +54,10 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
-from mmengine.utils import ProgressBar
 from PIL import Image
 
 from mmtextknow.datasets.ocr_json import dump_ocr_json
-from mmtextknow.utils import DataError
+from mmtextknow.utils import DataError, StepProgress
 
 PathLike = Union[str, os.PathLike]
 
@@ -258,25 +257,6 @@ def _finish(data_list: List[dict], out_json: Path, source: str,
     return report
 
 
-class _Progress:
-    """A ProgressBar advanced in steps of :data:`_PROGRESS_STEP` images."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.bar = ProgressBar(total) if enabled and total else None
-        self.pending = 0
-
-    def update(self, last: bool = False) -> None:
-        """Count one image; flush every step and at the last one."""
-        if self.bar is None:
-            return
-        self.pending += 1
-        if self.pending >= _PROGRESS_STEP or last:
-            self.bar.update(self.pending)
-            self.pending = 0
-            if last:
-                self.bar.file.write('\n')
-
-
 def convert_synthtext_words(gt_mat: PathLike,
                             out_json: PathLike,
                             *,
@@ -318,10 +298,10 @@ def convert_synthtext_words(gt_mat: PathLike,
     if limit is not None:
         imnames, txts = imnames[:limit], txts[:limit]
     report = WordListReport(out_json=str(out_json))
-    bar = _Progress(len(imnames), progress)
+    bar = StepProgress(len(imnames), progress, step=_PROGRESS_STEP)
     data_list = []
     for i, (imname, txt) in enumerate(zip(imnames, txts)):
-        bar.update(last=i == len(imnames) - 1)
+        bar.update()
         try:
             texts = [(s, False) for s in _strings(txt)]
         except TypeError as e:
@@ -410,10 +390,10 @@ def convert_det_json_words(det_json: PathLike,
     if limit is not None:
         data_list_in = data_list_in[:limit]
     report = WordListReport(out_json=str(out_json))
-    bar = _Progress(len(data_list_in), progress)
+    bar = StepProgress(len(data_list_in), progress, step=_PROGRESS_STEP)
     data_list = []
     for i, item in enumerate(data_list_in):
-        bar.update(last=i == len(data_list_in) - 1)
+        bar.update()
         try:
             img_path = item['img_path']
             texts = [(inst.get('text', ''), inst.get('ignore', False))

@@ -15,7 +15,6 @@ from typing import List, Optional, Sequence, Tuple, Union
 import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModule
-from open_clip.modified_resnet import ModifiedResNet
 from torch import Tensor
 
 from mmocr.registry import MODELS
@@ -73,6 +72,9 @@ load_clip_weights`.
         self.heads = heads
         self.pretrain_img_size = pretrain_img_size
         self.out_indices = out_indices
+        # open_clip is imported when a CLIP encoder is built, so that
+        # importing mmtextknow does not load it.
+        from open_clip.modified_resnet import ModifiedResNet
         self.visual = ModifiedResNet(
             layers=list(layers),
             output_dim=embed_dim,

@@ -13,7 +13,6 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 from mmengine.model import BaseModule
-from open_clip.transformer import LayerNorm, QuickGELU, Transformer
 from torch import Tensor, nn
 
 from mmocr.registry import MODELS
@@ -55,6 +54,9 @@ class CLIPTextEncoder(BaseModule):
         self.vocab_size = vocab_size
         self.width = width
         self.embed_dim = embed_dim
+        # open_clip is imported when a CLIP encoder is built, so that
+        # importing mmtextknow does not load it.
+        from open_clip.transformer import LayerNorm, QuickGELU, Transformer
         self.token_embedding = nn.Embedding(vocab_size, width)
         self.positional_embedding = nn.Parameter(
             torch.empty(context_length, width))

@@ -12,7 +12,6 @@ the per-image language prompt is added to every token::
 """
 from typing import Optional
 
-import open_clip
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
@@ -84,6 +83,7 @@ class TCMTextPrompt(BaseModule):
         self.freeze_token_embedding = freeze_token_embedding
 
         # [1, 77] padded with 0; an empty text gives [SOT, EOT, 0, ...].
+        import open_clip  # loaded on first use, not with mmtextknow
         padded = open_clip.tokenize([predefined_prompt or ''])
         num_tokens = int((padded[0] != 0).sum())
         if num_tokens + num_context_tokens > CLIP_CONTEXT_LENGTH:
