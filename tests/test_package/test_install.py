@@ -182,27 +182,42 @@ def _tool_scripts() -> List[Path]:
     return sorted(p for p in (REPO_ROOT / 'tools').rglob('*.py'))
 
 
+def _mmtextknow_import_lines(tree: ast.AST) -> List[int]:
+    """Lines of every ``import mmtextknow...`` / ``from mmtextknow...``."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or '']
+        else:
+            continue
+        if any(name.split('.')[0] == 'mmtextknow' for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
 def test_every_tool_puts_its_clone_first_on_sys_path():
-    """Each tool inserts the repository root into ``sys.path`` before it
-    imports anything of mmtextknow."""
-    missing = []
+    """Each tool that imports mmtextknow inserts the repository root into
+    ``sys.path`` (at module level) before its first such import."""
+    wrong = []
     for path in _tool_scripts():
         source = path.read_text(encoding='utf-8')
         tree = ast.parse(source)
-        inserted_at = first_import = None
+        imports = _mmtextknow_import_lines(tree)
+        if not imports:
+            continue
+        inserted_at = None
         for node in tree.body:
             text = ast.get_source_segment(source, node) or ''
-            if inserted_at is None and 'sys.path.insert(0' in text:
+            if 'sys.path.insert(0' in text:
                 depth = int(text.split('parents[')[1].split(']')[0])
                 assert path.resolve().parents[depth] == REPO_ROOT, path
                 inserted_at = node.lineno
-            if first_import is None and 'mmtextknow' in text and isinstance(
-                    node, (ast.Import, ast.ImportFrom)):
-                first_import = node.lineno
-        if inserted_at is None or (first_import is not None
-                                   and first_import < inserted_at):
-            missing.append(str(path.relative_to(REPO_ROOT)))
-    assert not missing, missing
+                break
+        if inserted_at is None or min(imports) < inserted_at:
+            wrong.append(str(path.relative_to(REPO_ROOT)))
+    assert not wrong, wrong
 
 
 def test_tool_runs_this_clone_not_another_copy(tmp_path):

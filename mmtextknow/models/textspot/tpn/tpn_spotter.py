@@ -66,11 +66,9 @@ class TPNSpotter(BaseModel):
             like the refined boxes it reads at inference, and the TDN
             pass's encoding is reused) or ``'gt'`` (each positive region at
             the ground-truth box of its word; the region encoder runs a
-            second time; the behaviour up to commit 154630f). The TPN
-            learning test gives detection / end-to-end hmean 0.989 / 0.192
-            with 'positives' and 0.688 / 0.167 with 'gt'; the README demo
-            (curved / rotated words, 96 images) 0.326 / 0.015 against
-            0.411 / 0.019. Defaults to ``'positives'``.
+            second time). The measured comparison of the two is on the
+            method page (configs/textspot/tpn/README.md).
+            Defaults to ``'positives'``.
         data_preprocessor (dict, optional): Data preprocessor config.
         init_cfg (dict, optional): Initialisation config.
     """
