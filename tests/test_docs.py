@@ -16,13 +16,19 @@ FENCE_RE = re.compile(r'^(```|~~~)')
 
 
 def tracked_files(*patterns: str) -> List[Path]:
-    """Files git tracks (or would track: untracked, not ignored)."""
-    out = subprocess.run(
-        ['git', 'ls-files', '--cached', '--others', '--exclude-standard',
-         '--', *patterns],
-        cwd=REPO_ROOT, check=True, capture_output=True, text=True).stdout
-    return sorted({REPO_ROOT / line for line in out.splitlines()
-                   if (REPO_ROOT / line).is_file()})
+    """Files git tracks or would track (untracked, not ignored); outside a
+    git checkout, the files matching the patterns."""
+    try:
+        out = subprocess.run(
+            ['git', 'ls-files', '--cached', '--others', '--exclude-standard',
+             '--', *patterns],
+            cwd=REPO_ROOT, check=True, capture_output=True, text=True).stdout
+        paths = [REPO_ROOT / line for line in out.splitlines()]
+    except (OSError, subprocess.CalledProcessError):
+        # git's pathspec '*' also matches '/': 'docs/*.md' is recursive.
+        paths = [p for pattern in patterns
+                 for p in REPO_ROOT.glob(pattern.replace('/*', '/**/*', 1))]
+    return sorted({p for p in paths if p.is_file()})
 
 
 def doc_files() -> List[Path]:
