@@ -40,12 +40,16 @@ Example (the defaults: ResNet-50 ARM-Net and FCN, one 512 x 512 image)::
     python tools/analysis_tools/benchmark_armnet_fps.py --threads 2 \
         --repeats 3 --warmup 1 --json work_dirs/armnet_fps.json
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 import copy
 import json
 import statistics
-import sys
-from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 import torch

@@ -11,6 +11,12 @@ Example::
     python tools/analysis_tools/textseg_f1_top1.py \\
         work_dirs/mgnet/per_image.json work_dirs/armnet/per_image.json
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import argparse
 from typing import List, Optional
 

@@ -57,7 +57,8 @@ class LoadTextMasks(BaseTransform):
     def transform(self, results: dict) -> dict:
         height, width = results['ori_shape'][:2]
         for path_key, mask_key in self.mask_keys.items():
-            flag_key = 'has_' + mask_key.removeprefix('gt_')
+            flag_key = 'has_' + (mask_key[len('gt_'):]
+                                 if mask_key.startswith('gt_') else mask_key)
             path = results.get(path_key)
             if path:
                 results[mask_key] = self._load(path, results['img_path'],

@@ -9,6 +9,12 @@ Example::
         data/coco_ts/annotations/train.json data/coco_ts/images \\
         data/coco_ts --split train
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
 import argparse
 from functools import partial
 from typing import List, Optional

@@ -7,6 +7,12 @@ Example::
         data/totaltext/Images/Test data/totaltext/Txt_format/Test \\
         data/totaltext/groundtruth_pixel/Test data/totaltext --split test
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
 import argparse
 from functools import partial
 from typing import List, Optional

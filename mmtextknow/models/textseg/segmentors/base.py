@@ -104,7 +104,7 @@ class BaseTextSegmentor(BaseModel, metaclass=ABCMeta):
             telling which samples have it (field present and metainfo flag
             ``has_*`` True).
         """
-        flag = 'has_' + field.removeprefix('gt_')
+        flag = 'has_' + (field[len('gt_'):] if field.startswith('gt_') else field)
         height, width = shape[:2]
         masks, valid = [], []
         for sample in data_samples:
