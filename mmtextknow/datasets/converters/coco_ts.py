@@ -174,8 +174,8 @@ def convert_coco_ts(ann_file: PathLike,
                               label_dir, ann_file)
     if strict and (problems or unmatched):
         raise DataError((problems or unmatched)[0])
-    writer = PolygonMaskWriter(Path(out_root), split, polygon_masks,
-                               fill_ignored)
+    writer = PolygonMaskWriter(
+        Path(out_root), split, polygon_masks, fill_ignored)
     names: Set[str] = set()
 
     def load(key: CocoKey, report: TextSegReport) -> SegSample:
@@ -201,8 +201,9 @@ def convert_coco_ts(ann_file: PathLike,
             try:
                 words.extend(coco_words(ann))
             except ValueError as e:
-                report.count('malformed_annotation',
-                             f'{image.where}, annotation {ann.get("id")}: {e}')
+                report.count(
+                    'malformed_annotation',
+                    f'{image.where}, annotation {ann.get("id")}: {e}')
         instances = build_instances(words, f'{image.where} ({img_path})',
                                     report)
         names.add(name)
@@ -227,7 +228,7 @@ def convert_coco_ts(ann_file: PathLike,
 
 
 def _check_size(image: TextImage, img_path: Path, img_hw: Tuple[int,
-                                                               int]) -> None:
+                                                                int]) -> None:
     """Skip an image whose annotated size differs from the file's.
 
     Args:

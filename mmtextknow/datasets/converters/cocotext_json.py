@@ -209,8 +209,9 @@ def load_text_json(ann_file: PathLike) -> Tuple[List[TextImage], List[str]]:
     content = load_json_object(ann_file, 'COCO-Text / COCO JSON')
     if all(isinstance(content.get(k), dict) for k in ('anns', 'imgs')):
         return _cocotext_images(ann_file, content)
-    if all(isinstance(content.get(k), list)
-           for k in ('images', 'annotations')):
+    if all(
+            isinstance(content.get(k), list)
+            for k in ('images', 'annotations')):
         return _coco_images(ann_file, content)
     raise DataError(
         f'{ann_file}: expected COCO-Text v2 ("anns" and "imgs" objects, '

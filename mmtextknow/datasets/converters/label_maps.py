@@ -49,8 +49,8 @@ def find_label_maps(label_dir: Path) -> Dict[str, Path]:
     }
 
 
-def check_label_map(label: Path, img_path: Path,
-                    img_hw: Tuple[int, int]) -> None:
+def check_label_map(label: Path, img_path: Path, img_hw: Tuple[int,
+                                                               int]) -> None:
     """Check that a label map opens and has its image's size.
 
     Only the PNG header is read (the label values are not used).

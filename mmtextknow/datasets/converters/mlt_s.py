@@ -40,8 +40,9 @@ task page, as quoted in MindOCR's converter)::
 eight coordinates (the four corners, clockwise), the script (``Arabic``,
 ``Latin``, ``Chinese``, ``Japanese``, ``Korean``, ``Bangla``,
 ``Symbols``, ``Mixed``, ``None``) and the transcription, which is
-everything after the ninth comma (it may contain commas). ``###`` is "don't care" (``ignore: True``). Files are
-read as ``utf-8-sig`` (BOM dropped), CRLF / LF and blank lines accepted.
+everything after the ninth comma (it may contain commas). ``###`` is
+"don't care" (``ignore: True``). Files are read as ``utf-8-sig`` (BOM
+dropped), CRLF / LF and blank lines accepted.
 
 Only the images that have a label map are converted. A label map
 without image or without gt file, an unreadable gt file, a malformed
@@ -94,9 +95,9 @@ MLT_S_LAYOUT: Dict[str, Tuple[str, str, str]] = {
 }
 
 
-def mlt_s_subsets(root: PathLike,
-                  names: Sequence[str] = ('training', 'validation')
-                  ) -> List[MltSSubset]:
+def mlt_s_subsets(
+    root: PathLike, names: Sequence[str] = ('training', 'validation')
+) -> List[MltSSubset]:
     """The subsets of an unpacked MLT 2017 + MLT-S release.
 
     Args:
@@ -167,8 +168,9 @@ def parse_mlt_gt(path: Path) -> Tuple[List[Word], List[str]]:
     Raises:
         SkipSample: ``bad_gt_file`` if it is not UTF-8 text.
     """
-    lines = [(n, line) for n, line in enumerate(
-        read_gt_text(path).split('\n'), start=1) if line.strip()]
+    lines = [(n, line)
+             for n, line in enumerate(read_gt_text(path).split('\n'), start=1)
+             if line.strip()]
     return parse_records(path, lines, parse_mlt_line)
 
 
@@ -198,8 +200,9 @@ def gif_to_png(gif: Path, png: Path) -> Path:
     return png
 
 
-def _subset_keys(subset: MltSSubset
-                 ) -> List[Tuple[MltSSubset, str, Path, Optional[Path]]]:
+def _subset_keys(
+        subset: MltSSubset
+) -> List[Tuple[MltSSubset, str, Path, Optional[Path]]]:
     """``(subset, stem, label map, image or None)`` per label map."""
     images: Dict[str, Path] = {}
     gifs: Dict[str, Path] = {}
@@ -249,8 +252,8 @@ def convert_mlt_s(subsets: Sequence[MltSSubset],
     if len({s.name for s in subsets}) != len(subsets):
         raise ValueError('MLT-S subsets need distinct names')
     keys = [key for subset in subsets for key in _subset_keys(subset)]
-    writer = PolygonMaskWriter(Path(out_root), split, polygon_masks,
-                               fill_ignored)
+    writer = PolygonMaskWriter(
+        Path(out_root), split, polygon_masks, fill_ignored)
 
     def load(key, report: TextSegReport) -> SegSample:
         subset, stem, label, img_path = key
@@ -267,8 +270,9 @@ def convert_mlt_s(subsets: Sequence[MltSSubset],
                 'not found')
         name = f'{subset.name}/{stem}'
         if img_path.suffix.lower() == '.gif':
-            img_path = gif_to_png(img_path,
-                                  Path(out_root) / f'images/{split}/{name}.png')
+            img_path = gif_to_png(
+                img_path,
+                Path(out_root) / f'images/{split}/{name}.png')
         img_hw = image_hw(img_path)
         check_label_map(label, img_path, img_hw)
         words, errors = parse_mlt_gt(gt_path)

@@ -45,7 +45,9 @@ def render_polygon_mask(instances: Sequence[dict],
     Returns:
         np.ndarray: uint8 mask of shape ``img_hw`` with values 0, 127, 255.
     """
-    cared = [i['polygon'] for i in instances if fill_ignored or not i['ignore']]
+    cared = [
+        i['polygon'] for i in instances if fill_ignored or not i['ignore']
+    ]
     ignored = [
         i['polygon'] for i in instances if i['ignore'] and not fill_ignored
     ]

@@ -381,8 +381,8 @@ def convert_totaltext(img_dir: PathLike,
     pixel_stems = stems_in_dir(pixel_dir, pixel_fmts)
     if stems is None:
         stems = sorted(set(images) | set(gt_stems) | set(pixel_stems))
-    writer = PolygonMaskWriter(Path(out_root), split, polygon_masks,
-                               fill_ignored)
+    writer = PolygonMaskWriter(
+        Path(out_root), split, polygon_masks, fill_ignored)
 
     def load(stem: str, report: TextSegReport) -> SegSample:
         img_path = image_for_stem(images, stem, img_dir)

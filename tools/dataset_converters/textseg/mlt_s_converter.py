@@ -18,8 +18,7 @@ Example::
 import argparse
 from typing import List, Optional
 
-from mmtextknow.datasets.converters.mlt_s import (MLT_S_LAYOUT,
-                                                  convert_mlt_s,
+from mmtextknow.datasets.converters.mlt_s import (MLT_S_LAYOUT, convert_mlt_s,
                                                   mlt_s_subsets)
 from mmtextknow.datasets.converters.textseg import (add_output_arguments,
                                                     output_kwargs,
