@@ -895,3 +895,20 @@ def test_totaltext_mat_needs_scipy(tmp_path, monkeypatch):
         convert_totaltext(
             root / 'Images/Train', root / 'Groundtruth/Polygon/Train',
             root / 'groundtruth_pixel/Train', root, 'train', progress=False)
+
+
+def test_render_polygon_mask_values():
+    from mmtextknow.datasets.converters import render_polygon_mask
+    from mmtextknow.datasets.mask_values import FILE_IGNORE, FILE_TEXT
+    instances = [
+        dict(polygon=rect(0, 0, 9, 9), ignore=True),
+        dict(polygon=rect(5, 5, 14, 9), ignore=False),
+    ]
+    expected = np.zeros((12, 20), np.uint8)
+    expected[0:10, 0:10] = FILE_IGNORE
+    expected[5:10, 5:15] = FILE_TEXT  # a cared word wins where they overlap
+    np.testing.assert_array_equal(
+        render_polygon_mask(instances, (12, 20)), expected)
+    np.testing.assert_array_equal(
+        render_polygon_mask(instances, (12, 20), fill_ignored=True),
+        (expected > 0) * FILE_TEXT)
