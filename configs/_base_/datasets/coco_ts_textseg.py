@@ -1,7 +1,12 @@
-# COCO-TS (polygon-level masks only; MGNet ignores its machine-made pixel
-# masks) for text segmentation, as written by
-# tools/dataset_converters/textseg/ (see the README's "Pixel-level text
-# segmentation" section) into data/coco_ts/textseg_{train,test}.json.
+# COCO-TS for text segmentation, polygon level only (MGNet stage 1 ignores
+# its machine-made pixel masks): the COCO-Text v2 word polygons of the
+# 14,690 COCO-TS images, written by
+#   tools/dataset_converters/textseg/cocots_converter.py \
+#       data/coco_ts/cocotext.v2.json data/coco_ts/train2014 data/coco_ts \
+#       --labels data/coco_ts/COCO_TS_labels --split train
+# into data/coco_ts/textseg_train.json (polygon masks 255 legible words,
+# 127 illegible ones). MGNet trains on all of COCO-TS: there is no test
+# split.
 coco_ts_textseg_data_root = 'data/coco_ts'
 
 coco_ts_textseg_train = dict(
@@ -9,11 +14,4 @@ coco_ts_textseg_train = dict(
     data_root=coco_ts_textseg_data_root,
     ann_file='textseg_train.json',
     filter_cfg=dict(filter_empty_gt=False, min_size=32),
-    pipeline=None)
-
-coco_ts_textseg_test = dict(
-    type='CheckedOCRDataset',
-    data_root=coco_ts_textseg_data_root,
-    ann_file='textseg_test.json',
-    test_mode=True,
     pipeline=None)

@@ -1,105 +1,76 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
-"""Convert COCO-TS / MLT-S word polygons to segmentation JSON.
+"""Convert COCO-Text v2 (optionally its COCO-TS subset) to segmentation JSON.
 
-Their pixel masks are machine-made and MGNet ignores them, so only the
-polygons are converted: items get ``instances`` and a ``polygon_mask_path``
-rendered from the polygons, never a ``pixel_mask_path``.
+Items get word ``instances`` and a polygon mask (255 inside cared words,
+127 inside illegible ones, see
+:mod:`~mmtextknow.datasets.converters.polygon_masks`), never a
+``pixel_mask_path``.
 
-On-disk format relied upon (a COCO-style JSON; ASSUMPTION: the polygons of
-both datasets are distributed or converted this way):
+Inputs:
 
-- ``images``: list of ``{"id", "file_name", "height"?, "width"?}``;
-  ``file_name`` is relative to the image directory. When ``height`` /
-  ``width`` are given they must match the image file, else the image is a
-  counted skip naming the image and the JSON.
-- ``annotations``: list of ``{"image_id", "segmentation", "utf8_string"?,
-  "iscrowd"?, "legibility"?}``. ``segmentation`` is a list of flat
-  polygons ``[[x1, y1, x2, y2, ...], ...]`` (a single flat polygon is
-  accepted too, and COCO-Text's ``mask`` key is used when
-  ``segmentation`` is absent); each polygon becomes one instance. An RLE
-  ``segmentation`` (a dict) or non-numeric coordinates are counted as
-  malformed annotations. The transcript is ``utf8_string`` (else
-  ``text``, else ``''``). ``ignore`` is True when ``iscrowd`` is truthy or
-  ``legibility == 'illegible'`` (COCO-Text).
-- Images without annotation are kept with no instance (and no polygon
-  mask); annotations of an unknown ``image_id`` are counted as malformed.
+- ``ann_file``: ``cocotext.v2.json`` (or a COCO-style JSON), read by
+  :func:`~mmtextknow.datasets.converters.cocotext_json.load_text_json`,
+  whose docstring gives the layout. ``file_name`` is relative to
+  ``img_dir``: for COCO-Text the MSCOCO ``train2014/`` folder (all
+  COCO-Text images, ``set`` train and val, are MSCOCO 2014 training
+  images). An image whose ``height`` / ``width`` differ from its file is
+  a counted skip.
+- ``sets``: COCO-Text ``set`` values to keep (e.g. ``['train']``);
+  default all.
+- ``label_dir`` (COCO-TS): the released ``COCO_TS_labels`` folder, one
+  ``{stem}.png`` per image, named after the COCO-Text image
+  (``COCO_train2014_000000000036.png``). VERIFIED: the release is PNG
+  label maps only (values 0 / 1 / 255 uncertain), 14,690 images, MSCOCO
+  2014 training images (authors' page, SimoneBonechi/SimoneBonechi.github.io
+  ``_downloads_text/coco_ts.md``); TexRNet (``ds_cocotext.py``) looks
+  the maps up as ``coco_ts_labels/{file stem}.png`` for images of both
+  COCO-Text sets. ASSUMED: the zip unpacks to one flat folder of PNGs
+  (the folder given here). With ``label_dir`` exactly the images that
+  have a label map are converted (their COCO-Text words); a label map
+  without an image entry in the JSON is a counted ``missing_gt`` skip,
+  one that cannot be opened or whose size differs from its image a
+  counted skip too. The label values are not used.
 
-A JSON that cannot be read or lacks the two lists raises a ``DataError``
-naming it.
+Why the polygons come from COCO-Text and not from the label maps: MGNet
+(TIP 2021, Sec. IV-A) trains on COCO-TS "polygon-level masks" only,
+describes COCO-TS as "a subset of COCO-Text [...] each one has at least
+one polygon bounding box", and discards the machine-made pixel masks as
+too noisy. COCO-TS's maps were themselves generated from the COCO-Text
+boxes, so the COCO-Text word polygons of the same images are the
+polygon-level ground truth the paper means; polygons re-derived from the
+label maps (contours, min-area rectangles) would carry the label noise
+the paper avoids and lose the illegible (don't care) flag.
+
+Bad input is counted in the :class:`TextSegReport` (``strict`` raises on
+the first problem instead): malformed annotations (no usable polygon,
+RLE, an ``imgToAnns`` id missing from ``anns``, an annotation of an
+unknown image), degenerate polygons, missing / corrupt images, size
+mismatches, label maps without an image entry. An unreadable JSON or one
+with neither layout raises a ``DataError`` naming it.
 """
-import math
-from collections import defaultdict
 from pathlib import Path, PurePosixPath
-from typing import Any, Dict, List, Tuple
+from typing import Callable, List, Optional, Sequence, Set, Tuple
 
 from mmtextknow.utils import DataError
+from .cocotext_json import TextImage, coco_words, load_text_json
 from .icdar_txt import _check_dir as check_dir
-from .textseg import (PathLike, SegSample, SkipSample, TextSegReport, Word,
-                      build_instances, convert_samples, image_hw,
-                      load_json_object)
+from .label_maps import check_label_map, find_label_maps, with_progress
+from .polygon_masks import PolygonMaskWriter
+from .textseg import (PathLike, SegSample, SkipSample, TextSegReport,
+                      build_instances, convert_samples, image_hw)
 
-
-def load_coco_json(ann_file: PathLike) -> Tuple[List[dict], List[dict]]:
-    """Read the ``images`` and ``annotations`` of a COCO-style JSON.
-
-    Args:
-        ann_file (str or PathLike): The JSON file.
-
-    Returns:
-        tuple[list[dict], list[dict]]: Images and annotations.
-
-    Raises:
-        DataError: If the file cannot be read or lacks the two lists.
-    """
-    content = load_json_object(ann_file, 'COCO JSON')
-    if not all(
-            isinstance(content.get(k), list)
-            for k in ('images', 'annotations')):
-        raise DataError(f'{ann_file}: expected a JSON object with "images" '
-                        'and "annotations" lists (COCO format)')
-    return content['images'], content['annotations']
-
-
-def _is_number(value: Any) -> bool:
-    """Whether ``value`` is a finite JSON number (not a bool)."""
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
-
-
-def coco_words(ann: dict) -> List[Word]:
-    """The words of one COCO annotation (one per polygon).
-
-    Args:
-        ann (dict): The annotation.
-
-    Returns:
-        list: ``(flat polygon, text, ignore)`` per polygon.
-
-    Raises:
-        ValueError: If the segmentation is not a list of numeric polygons.
-    """
-    seg = ann.get('segmentation', ann.get('mask'))
-    if isinstance(seg, dict):
-        raise ValueError('RLE segmentation is not supported')
-    if isinstance(seg, list) and seg and all(_is_number(v) for v in seg):
-        seg = [seg]
-    if not isinstance(seg, list) or not seg or not all(
-            isinstance(p, list) and all(_is_number(v) for v in p)
-            for p in seg):
-        raise ValueError('segmentation is not a list of numeric polygons')
-    text = ann.get('utf8_string', ann.get('text')) or ''
-    ignore = bool(ann.get('iscrowd')) or ann.get('legibility') == 'illegible'
-    return [([float(v) for v in poly], str(text), ignore) for poly in seg]
+#: One image to convert: its JSON entry and its label map (or None).
+CocoKey = Tuple[TextImage, Optional[Path]]
 
 
 def _sample_name(file_name: str) -> str:
     """Mask name of an image: its file name without extension.
 
     Args:
-        file_name (str): ``file_name`` of the COCO image.
+        file_name (str): ``file_name`` of the image entry.
 
     Returns:
-        str: e.g. ``'train2014/COCO_train2014_000000000009'``.
+        str: e.g. ``'COCO_train2014_000000000009'``.
 
     Raises:
         ValueError: For an absolute path or one with ``..``.
@@ -110,113 +81,172 @@ def _sample_name(file_name: str) -> str:
     return path.with_suffix('').as_posix()
 
 
+def _file_name(image: TextImage) -> str:
+    """The image's ``file_name``, or a ``malformed_annotation`` skip."""
+    entry = image.entry
+    if not isinstance(entry, dict) or not isinstance(
+            entry.get('file_name'), str):
+        raise SkipSample('malformed_annotation',
+                         f'{image.where}: missing or non-string file_name')
+    return entry['file_name']
+
+
+def _set_filter(images: List[TextImage], sets: Optional[Sequence[str]],
+                ann_file: PathLike) -> Callable[[TextImage], bool]:
+    """Whether an image's COCO-Text ``set`` is kept.
+
+    Raises:
+        DataError: If ``sets`` is given but no image has a ``set``.
+    """
+    if sets is None:
+        return lambda image: True
+    wanted = set(sets)
+    if not any(image.set is not None for image in images):
+        raise DataError(f'{ann_file}: no image has a "set" field, so the '
+                        f'images cannot be selected by set {sorted(wanted)}')
+    return lambda image: image.set in wanted
+
+
+def _select(images: List[TextImage], keep: Callable[[TextImage], bool],
+            label_dir: Optional[PathLike],
+            ann_file: PathLike) -> Tuple[List[CocoKey], List[str]]:
+    """The images to convert and the label maps without image entry."""
+    if label_dir is None:
+        return [(image, None) for image in images if keep(image)], []
+    by_stem = {}
+    for image in images:
+        try:
+            by_stem.setdefault(PurePosixPath(_file_name(image)).stem, image)
+        except SkipSample:
+            continue
+    keys, unmatched = [], []
+    for stem, label in find_label_maps(Path(label_dir)).items():
+        image = by_stem.get(stem)
+        if image is None:
+            unmatched.append(f'{label}: label map without an image entry '
+                             f'{stem}.* in {ann_file}')
+        elif keep(image):
+            keys.append((image, label))
+    return keys, unmatched
+
+
 def convert_coco_ts(ann_file: PathLike,
                     img_dir: PathLike,
                     out_root: PathLike,
                     split: str = 'train',
-                    **kwargs) -> TextSegReport:
-    """Convert the polygons of a COCO-style JSON (COCO-TS, MLT-S).
+                    *,
+                    label_dir: Optional[PathLike] = None,
+                    sets: Optional[Sequence[str]] = None,
+                    polygon_masks: bool = True,
+                    fill_ignored: bool = False,
+                    strict: bool = False,
+                    progress: bool = True) -> TextSegReport:
+    """Convert COCO-Text v2 / COCO-TS words (see the module docstring).
 
     Args:
-        ann_file (str or PathLike): The COCO-style JSON.
-        img_dir (str or PathLike): Directory ``file_name`` is relative to.
+        ann_file (str or PathLike): ``cocotext.v2.json`` or a COCO JSON.
+        img_dir (str or PathLike): Directory ``file_name`` is relative to
+            (MSCOCO ``train2014`` for COCO-Text).
         out_root (str or PathLike): Dataset root of the output.
-        split (str): Split name. Defaults to 'train'.
-        **kwargs: ``polygon_masks``, ``fill_ignored``, ``strict`` of
-            :func:`~mmtextknow.datasets.converters.textseg.convert_samples`.
+        split (str): Output split name. Defaults to 'train'.
+        label_dir (str or PathLike, optional): COCO-TS label maps; only
+            the images that have one are converted.
+        sets (Sequence[str], optional): COCO-Text ``set`` values kept
+            (``'train'``, ``'val'``). Defaults to all.
+        polygon_masks (bool): Write polygon masks. Defaults to True.
+        fill_ignored (bool): Fill illegible words as text instead of 127.
+            Defaults to False.
+        strict (bool): Raise a ``DataError`` on the first problem.
+            Defaults to False.
+        progress (bool): Show a progress bar. Defaults to True.
 
     Returns:
         TextSegReport: Counters and skipped items.
 
     Raises:
-        FileNotFoundError: If ``img_dir`` does not exist.
+        FileNotFoundError: If ``img_dir`` or ``label_dir`` does not exist.
         DataError: On an unreadable JSON, in strict mode, or if nothing
             could be converted.
     """
     img_dir = check_dir(img_dir, 'image directory')
-    images, anns = load_coco_json(ann_file)
-    images = [img for img in images if isinstance(img, dict)]
-    by_image = _group_annotations(anns)
-    orphans = [
-        f'{ann_file}, annotation {ann.get("id")}: unknown image_id '
-        f'{image_id!r}' for image_id in set(by_image) -
-        {_hashable(img.get('id'))
-         for img in images} for ann in by_image[image_id]
-    ]
-    if orphans and kwargs.get('strict'):
-        raise DataError(orphans[0])
+    images, problems = load_text_json(ann_file)
+    keys, unmatched = _select(images, _set_filter(images, sets, ann_file),
+                              label_dir, ann_file)
+    if strict and (problems or unmatched):
+        raise DataError((problems or unmatched)[0])
+    writer = PolygonMaskWriter(
+        Path(out_root), split, polygon_masks, fill_ignored)
+    names: Set[str] = set()
 
-    def load(index: int, report: TextSegReport) -> SegSample:
-        image = images[index]
-        where = f'{ann_file}, images[{index}]'
+    def load(key: CocoKey, report: TextSegReport) -> SegSample:
+        image, label = key
+        file_name = _file_name(image)
         try:
-            name = _sample_name(image['file_name'])
-        except (KeyError, AttributeError, ValueError) as e:
+            name = _sample_name(file_name)
+        except ValueError as e:
             raise SkipSample('malformed_annotation',
-                             f'{where}: bad or missing file_name ({e!r})') \
-                from None
-        img_path = img_dir / image['file_name']
-        _check_size(image, img_path, ann_file)
+                             f'{image.where}: {e}') from None
+        img_path = img_dir / file_name
+        if name in names:
+            raise SkipSample(
+                'malformed_annotation',
+                f'{img_path}: another image of {ann_file} has the same '
+                f'name {name!r}')
+        img_hw = image_hw(img_path)
+        _check_size(image, img_path, img_hw)
+        if label is not None:
+            check_label_map(label, img_path, img_hw)
         words = []
-        for ann in by_image.get(_hashable(image.get('id')), []):
+        for ann in image.anns:
             try:
                 words.extend(coco_words(ann))
             except ValueError as e:
-                report.count('malformed_annotation',
-                             f'{ann_file}, annotation {ann.get("id")}: {e}')
+                report.count(
+                    'malformed_annotation',
+                    f'{image.where}, annotation {ann.get("id")}: {e}')
+        instances = build_instances(words, f'{image.where} ({img_path})',
+                                    report)
+        names.add(name)
         return SegSample(
-            img_path, name,
-            build_instances(words, f'{where} ({img_path})', report))
+            img_path,
+            name,
+            instances,
+            extra=writer.write(name, instances, img_hw, report))
 
     report = convert_samples(
-        range(len(images)), load, out_root, split, **kwargs)
-    for message in orphans:
+        with_progress(keys, progress),
+        load,
+        out_root,
+        split,
+        polygon_masks=False,
+        strict=strict)
+    for message in problems:
         report.count('malformed_annotation', message)
+    for message in unmatched:
+        report.count('missing_gt', message)
     return report
 
 
-def _hashable(value: Any) -> Any:
-    """``value`` if it can be a dict key (a JSON id), else its repr."""
-    return value if isinstance(value, (int, float, str, type(None))) \
-        else repr(value)
-
-
-def _group_annotations(anns: List[Any]) -> Dict[Any, List[dict]]:
-    """Annotations by ``image_id`` (non-objects are dropped).
-
-    Args:
-        anns (list): The ``annotations`` list.
-
-    Returns:
-        dict: image id -> its annotations, in file order.
-    """
-    by_image: Dict[Any, List[dict]] = defaultdict(list)
-    for ann in anns:
-        if isinstance(ann, dict):
-            by_image[_hashable(ann.get('image_id'))].append(ann)
-    return by_image
-
-
-def _check_size(image: dict, img_path: Path, ann_file: PathLike) -> None:
+def _check_size(image: TextImage, img_path: Path, img_hw: Tuple[int,
+                                                                int]) -> None:
     """Skip an image whose annotated size differs from the file's.
 
     Args:
-        image (dict): The COCO image entry.
+        image (TextImage): The image entry.
         img_path (Path): Its file.
-        ann_file (str or PathLike): The JSON, for the message.
+        img_hw (tuple[int, int]): The file's ``(h, w)``.
 
     Raises:
-        SkipSample: ``image_size_mismatch`` (or the image's own skips).
+        SkipSample: ``image_size_mismatch``.
     """
-    if 'height' not in image and 'width' not in image:
-        return
-    height, width = image_hw(img_path)
-    if (image.get('height', height), image.get('width',
-                                               width)) != (height, width):
+    height, width = img_hw
+    entry = image.entry
+    if (entry.get('height', height), entry.get('width', width)) != img_hw:
         raise SkipSample(
             'image_size_mismatch',
             f'{img_path}: size {width}x{height} differs from the '
-            f'{image.get("width")}x{image.get("height")} given in {ann_file}')
+            f'{entry.get("width")}x{entry.get("height")} given in '
+            f'{image.where}')
 
 
-__all__ = ['coco_words', 'convert_coco_ts', 'load_coco_json']
+__all__ = ['coco_words', 'convert_coco_ts']

@@ -1,13 +1,16 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
-"""Convert COCO-TS / MLT-S word polygons (COCO-style JSON) to our JSON.
+"""Convert COCO-Text v2 words (optionally the COCO-TS subset) to our JSON.
 
-Only the polygons are kept (items get a polygon mask, no pixel mask).
+Words and polygons come from ``cocotext.v2.json``; with ``--labels`` only
+the images of the COCO-TS label folder are converted (MGNet's stage 1:
+COCO-TS polygon-level masks). Polygon masks: 255 legible words, 127
+illegible ones. See ``mmtextknow/datasets/converters/coco_ts.py``.
 
-Example::
+Example (COCO-TS for MGNet)::
 
     python tools/dataset_converters/textseg/cocots_converter.py \\
-        data/coco_ts/annotations/train.json data/coco_ts/images \\
-        data/coco_ts --split train
+        data/coco_ts/cocotext.v2.json data/coco_ts/train2014 \\
+        data/coco_ts --labels data/coco_ts/COCO_TS_labels --split train
 """
 import sys
 from pathlib import Path
@@ -29,14 +32,27 @@ from mmtextknow.utils import run_cli
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into converter options."""
     parser = argparse.ArgumentParser(
-        description='Convert the word polygons of a COCO-style JSON '
-        '(images, annotations with segmentation polygons and optional '
-        'utf8_string), e.g. COCO-TS or MLT-S, to a text segmentation JSON '
-        'with polygon mask PNGs (their pixel masks are not used).')
-    parser.add_argument('ann_file', help='the COCO-style JSON')
+        description='Convert the words of a COCO-Text v2 JSON (anns / imgs '
+        '/ imgToAnns) or a COCO-style JSON (images / annotations) to a text '
+        'segmentation JSON with polygon mask PNGs; with --labels only the '
+        'images of a COCO-TS label folder (their label maps are not used).')
+    parser.add_argument('ann_file', help='cocotext.v2.json or a COCO JSON')
     parser.add_argument(
-        'img_dir', help='directory the images\' file_name is relative to')
+        'img_dir',
+        help='directory the images\' file_name is relative to (MSCOCO '
+        'train2014 for COCO-Text)')
     add_output_arguments(parser, default_split='train')
+    parser.add_argument(
+        '--labels',
+        metavar='LABEL_DIR',
+        help='COCO-TS label folder (COCO_TS_labels, one {stem}.png per '
+        'image): convert exactly its images')
+    parser.add_argument(
+        '--set',
+        dest='sets',
+        action='append',
+        help='keep only images of this COCO-Text set (train / val); '
+        'repeat for several; default: all')
     return parser.parse_args(argv)
 
 
@@ -44,8 +60,13 @@ def main(argv: Optional[List[str]] = None) -> None:
     """Convert and print the report; ``argv`` defaults to sys.argv[1:]."""
     args = parse_args(argv)
     run_conversion(
-        partial(convert_coco_ts, args.ann_file, args.img_dir,
-                **output_kwargs(args)))
+        partial(
+            convert_coco_ts,
+            args.ann_file,
+            args.img_dir,
+            label_dir=args.labels,
+            sets=args.sets,
+            **output_kwargs(args)))
 
 
 if __name__ == '__main__':

@@ -1,11 +1,20 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
 """Convert TotalText (pixel + polygon ground truth) to segmentation JSON.
 
-Example::
+The polygon files may be the ``Txt_format`` release (``poly_gt_*.txt``)
+or the ``.mat`` ground truth (``Groundtruth/Polygon/{Train,Test}/
+poly_gt_*.mat``, needs scipy). Polygon masks: 255 cared words, 127 don't
+care (``#``). See ``mmtextknow/datasets/converters/totaltext_seg.py``.
+
+Examples::
 
     python tools/dataset_converters/textseg/totaltext_converter.py \\
         data/totaltext/Images/Test data/totaltext/Txt_format/Test \\
         data/totaltext/groundtruth_pixel/Test data/totaltext --split test
+    python tools/dataset_converters/textseg/totaltext_converter.py \\
+        data/totaltext/Images/Train \\
+        data/totaltext/Groundtruth/Polygon/Train \\
+        data/totaltext/groundtruth_pixel/Train data/totaltext --split train
 """
 import sys
 from pathlib import Path
@@ -28,14 +37,15 @@ from mmtextknow.utils import run_cli
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into converter options."""
     parser = argparse.ArgumentParser(
-        description='Convert a TotalText split (images, Txt_format polygon '
-        'files, groundtruth_pixel masks) to a text segmentation JSON with '
-        'pixel and polygon mask PNGs.')
+        description='Convert a TotalText split (images, Txt_format .txt or '
+        'Groundtruth/Polygon .mat polygon files, groundtruth_pixel masks) '
+        'to a text segmentation JSON with pixel and polygon mask PNGs.')
     add_paired_arguments(
         parser,
         TOTALTEXT_LAYOUT,
-        ('images, e.g. Images/Test', 'polygon .txt files, e.g. '
-         'Txt_format/Test', 'pixel masks, e.g. groundtruth_pixel/Test'),
+        ('images, e.g. Images/Test', 'polygon .txt or .mat files, e.g. '
+         'Txt_format/Test or Groundtruth/Polygon/Test',
+         'pixel masks, e.g. groundtruth_pixel/Test'),
         default_split='test')
     parser.add_argument(
         '--threshold',
