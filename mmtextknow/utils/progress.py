@@ -11,16 +11,16 @@ class StepProgress:
     """MMEngine's :class:`~mmengine.utils.ProgressBar`, redrawn every ``step``
     items so that loops over millions of items stay cheap.
 
-    The bar goes to ``file`` (standard error by default), so a tool's
-    standard output keeps only its results. A total of 0 or ``enabled=False``
-    shows nothing.
+    The bar goes to ``file`` (standard output by default, as mmengine's
+    ``track_progress``), so standard error keeps only the one-line error
+    of a tool that fails. A total of 0 or ``enabled=False`` shows nothing.
 
     Args:
         total (int): Number of items.
         enabled (bool): Whether to show the bar. Defaults to True.
         step (int): Items between two redraws. Defaults to 100.
         file (TextIO, optional): Stream of the bar. Defaults to
-            ``sys.stderr``.
+            ``sys.stdout``.
     """
 
     def __init__(self,
@@ -33,7 +33,7 @@ class StepProgress:
         self.count = 0
         self.pending = 0
         self.bar = (
-            ProgressBar(total, file=file or sys.stderr)
+            ProgressBar(total, file=file or sys.stdout)
             if enabled and total > 0 else None)
 
     def update(self) -> None:

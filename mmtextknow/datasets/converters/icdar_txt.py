@@ -569,7 +569,7 @@ def convert_icdar_txt(img_dir: PathLike,
         skip_invalid (bool): Skip and count malformed gt lines instead of
             raising. Defaults to False.
         num_points (int): Polygon points per gt line. Defaults to 4.
-        progress (bool): Show a progress bar on standard error.
+        progress (bool): Show a progress bar on standard output.
             Defaults to True.
 
     Returns:

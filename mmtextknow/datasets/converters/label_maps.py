@@ -15,13 +15,12 @@ that each label map has its image's size; see
 :mod:`~mmtextknow.datasets.converters.mlt_s` for why the polygons come
 from the detection ground truth.
 """
-import sys
 from pathlib import Path
 from typing import Dict, Iterable, Tuple, TypeVar
 
-from mmengine.utils import track_iter_progress
 from PIL import Image
 
+from mmtextknow.utils import track
 from .icdar_txt import _check_dir as check_dir
 from .textseg import SkipSample
 
@@ -78,7 +77,7 @@ def check_label_map(label: Path, img_path: Path, img_hw: Tuple[int,
 
 
 def with_progress(keys: Iterable[Key], enabled: bool = True) -> Iterable[Key]:
-    """``keys`` behind an mmengine progress bar (on stdout) if enabled.
+    """``keys`` behind a progress bar (on standard output) if enabled.
 
     Args:
         keys (Iterable): The per-image keys of a conversion.
@@ -88,9 +87,7 @@ def with_progress(keys: Iterable[Key], enabled: bool = True) -> Iterable[Key]:
         Iterable: The same keys, in order.
     """
     keys = list(keys)
-    if not enabled or not keys:
-        return keys
-    return track_iter_progress(keys, file=sys.stdout)
+    return track(keys, len(keys), enabled=enabled, step=10)
 
 
 __all__ = ['check_label_map', 'find_label_maps', 'with_progress']

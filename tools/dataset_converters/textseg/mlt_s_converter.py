@@ -15,6 +15,12 @@ Example::
     python tools/dataset_converters/textseg/mlt_s_converter.py \\
         data/mlt data/mlt_s --split train
 """
+import sys
+from pathlib import Path
+
+# Import this clone's mmtextknow, whichever copy is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
 import argparse
 from typing import List, Optional
 
