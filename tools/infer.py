@@ -35,19 +35,12 @@ import os.path as osp
 from argparse import ArgumentParser
 from typing import Dict, Tuple
 
-from mmocr.apis import MMOCRInferencer
-from mmocr.apis.inferencers import TextSpotInferencer
-
-import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
-from mmtextknow.apis import TextSegInferencer
-from mmtextknow.utils import run_cli
-
+#: Models that MMOCR's inferencer combines.
 MODEL_KINDS = {'det': 'text detection', 'rec': 'text recognition',
                'kie': 'key information extraction'}
 #: Models that run alone, each through its own inferencer.
 SOLO_KINDS = {'seg': 'text segmentation (mmtextknow)',
               'spot': 'end-to-end text spotting'}
-SOLO_INFERENCERS = {'seg': TextSegInferencer, 'spot': TextSpotInferencer}
 
 
 def parse_args() -> Tuple[Dict, Dict]:
@@ -88,6 +81,20 @@ def parse_args() -> Tuple[Dict, Dict]:
         parser.error(f'--{solo[0]} runs alone: it cannot be combined with '
                      'another model option')
     return init_args, call_args
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmocr.apis import MMOCRInferencer
+from mmocr.apis.inferencers import TextSpotInferencer
+
+import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
+from mmtextknow.apis import TextSegInferencer
+from mmtextknow.utils import run_cli
+
+SOLO_INFERENCERS = {'seg': TextSegInferencer, 'spot': TextSpotInferencer}
 
 
 def check_paths(init_args: Dict, call_args: Dict) -> None:

@@ -14,10 +14,6 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 
-import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
-from mmtextknow.utils import (apply_common_options, build_runner, run_cli,
-                              set_local_rank_env, teardown_distributed)
-
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test (and eval) a model')
@@ -52,9 +48,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--tta', action='store_true', help='Test time augmentation')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    set_local_rank_env(args.local_rank)
-    return args
+    return parser.parse_args()
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
+from mmtextknow.utils import (apply_common_options, build_runner, run_cli,
+                              set_local_rank_env, teardown_distributed)
 
 
 def enable_visualization(cfg: Config, args: argparse.Namespace) -> None:
@@ -86,6 +89,7 @@ def add_prediction_dump(cfg: Config, checkpoint: str) -> None:
 
 def main() -> None:
     args = parse_args()
+    set_local_rank_env(args.local_rank)
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint not found')
     if args.show and args.show_dir:

@@ -15,10 +15,6 @@ import logging
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
-import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
-from mmtextknow.utils import (apply_common_options, build_runner, run_cli,
-                              set_local_rank_env, teardown_distributed)
-
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a model')
@@ -48,9 +44,16 @@ def parse_args() -> argparse.Namespace:
         default='none',
         help='Job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    set_local_rank_env(args.local_rank)
-    return args
+    return parser.parse_args()
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
+from mmtextknow.utils import (apply_common_options, build_runner, run_cli,
+                              set_local_rank_env, teardown_distributed)
 
 
 def enable_amp(cfg: Config) -> None:
@@ -70,6 +73,7 @@ def enable_amp(cfg: Config) -> None:
 
 def main() -> None:
     args = parse_args()
+    set_local_rank_env(args.local_rank)
     cfg = Config.fromfile(args.config)
     apply_common_options(cfg, args.config, args.work_dir, args.launcher,
                          args.cfg_options)

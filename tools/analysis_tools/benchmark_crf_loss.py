@@ -22,14 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import argparse
 import statistics
 
-import torch
-import torch.nn.functional as F
-
-from mmtextknow.models.textseg.losses import DenseCRFLoss
-from mmtextknow.utils.timing import time_callable
-
-GIB = 1024**3
-
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -50,6 +42,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch\'s choice)')
     return parser.parse_args()
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+import torch
+import torch.nn.functional as F
+
+from mmtextknow.models.textseg.losses import DenseCRFLoss
+from mmtextknow.utils.timing import time_callable
+
+GIB = 1024**3
 
 
 def synthetic_inputs(batch: int, size: int, device: torch.device,

@@ -23,18 +23,6 @@ import argparse
 import statistics
 from typing import List, Tuple
 
-import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmengine.structures import PixelData
-
-import mmtextknow  # noqa: F401
-from mmocr.registry import MODELS
-from mmtextknow.models.textseg.mgnet import MGNet
-from mmtextknow.structures import TextSegDataSample
-from mmtextknow.utils import time_callable
-from mmtextknow.utils.timing import benchmark_device
-
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -48,6 +36,23 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch\'s choice)')
     return parser.parse_args()
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.structures import PixelData
+
+import mmtextknow  # noqa: F401
+from mmocr.registry import MODELS
+from mmtextknow.models.textseg.mgnet import MGNet
+from mmtextknow.structures import TextSegDataSample
+from mmtextknow.utils import time_callable
+from mmtextknow.utils.timing import benchmark_device
 
 
 def random_batch(batch: int, size: int, device: torch.device

@@ -59,34 +59,10 @@ import os.path as osp
 import statistics
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-import cv2
-import numpy as np
-import torch
-from mmengine.config import Config
-from mmengine.logging import MMLogger
-from mmengine.optim import build_optim_wrapper
-from mmengine.registry import init_default_scope
-from mmengine.structures import InstanceData
-from mmengine.utils import get_installed_path
-from torch import Tensor, nn
-
-import mmtextknow  # noqa: F401  (registers TCM)
-from mmocr.registry import MODELS
-from mmocr.structures import TextDetDataSample
-from mmtextknow.utils import run_cli
-from mmtextknow.utils.timing import (benchmark_device, device_name,
-                                     num_params, time_interleaved)
-
 DEFAULT_TCM_CONFIG = (
     'configs/textdet/tcm/tcm-dbnet_clip-rn50_fpnc_1200e_icdar2015.py')
-DEFAULT_DBNET_CONFIG = 'mmocr::textdet/dbnet/dbnet_resnet50_1200e_icdar2015.py'
-NAMES = ('TCM', 'DBNet')
-SEED = 0
-NUM_POLYGONS = 4
 
-# A timed module: its row name, the module (for its parameters), the call
-# on its real input and whether it counts in the sum of the modules.
-Stage = Tuple[str, Optional[nn.Module], Callable[[], object], bool]
+DEFAULT_DBNET_CONFIG = 'mmocr::textdet/dbnet/dbnet_resnet50_1200e_icdar2015.py'
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -125,6 +101,37 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         parser.error('--batch, --train-batch and --repeats must be >= 1, '
                      '--warmup >= 0')
     return args
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+import cv2
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.logging import MMLogger
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from mmengine.structures import InstanceData
+from mmengine.utils import get_installed_path
+from torch import Tensor, nn
+
+import mmtextknow  # noqa: F401  (registers TCM)
+from mmocr.registry import MODELS
+from mmocr.structures import TextDetDataSample
+from mmtextknow.utils import run_cli
+from mmtextknow.utils.timing import (benchmark_device, device_name,
+                                     num_params, time_interleaved)
+
+NAMES = ('TCM', 'DBNet')
+SEED = 0
+NUM_POLYGONS = 4
+
+# A timed module: its row name, the module (for its parameters), the call
+# on its real input and whether it counts in the sum of the modules.
+Stage = Tuple[str, Optional[nn.Module], Callable[[], object], bool]
 
 
 def resolve_config(path: str) -> str:

@@ -26,21 +26,6 @@ import itertools
 import statistics
 from typing import Callable, List, Tuple
 
-import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmengine.structures import InstanceData
-from torch.profiler import ProfilerActivity, profile
-
-import mmtextknow  # noqa: F401
-from mmocr.registry import MODELS
-from mmocr.structures import TextDetDataSample
-from mmtextknow.utils.timing import (benchmark_device, device_name,
-                                     time_interleaved)
-
-#: The vocabulary of the random transcripts.
-WORDS = ('text', 'spotting', 'open', 'exit', 'cafe', 'hotel', 'stop', 'b12')
-
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -65,6 +50,26 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch\'s choice)')
     return parser.parse_args()
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.structures import InstanceData
+from torch.profiler import ProfilerActivity, profile
+
+import mmtextknow  # noqa: F401
+from mmocr.registry import MODELS
+from mmocr.structures import TextDetDataSample
+from mmtextknow.utils.timing import (benchmark_device, device_name,
+                                     time_interleaved)
+
+#: The vocabulary of the random transcripts.
+WORDS = ('text', 'spotting', 'open', 'exit', 'cafe', 'hotel', 'stop', 'b12')
 
 
 def random_batch(batch: int, size: int, words: int, device: torch.device

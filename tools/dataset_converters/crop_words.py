@@ -39,18 +39,6 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from PIL import Image
 
-from mmtextknow.utils import DataError, run_cli, track
-
-#: ``metainfo`` of a text recognition (``TextRecogDataset``) file.
-TEXTRECOG_METAINFO = {
-    'dataset_type': 'TextRecogDataset',
-    'task_name': 'textrecog'
-}
-
-SKIP_IGNORED = 'ignored'
-SKIP_EMPTY_TEXT = 'empty text'
-SKIP_DEGENERATE = 'no area inside the image'
-
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into converter options."""
@@ -88,6 +76,23 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     if not (args.margin >= 0 and math.isfinite(args.margin)):
         parser.error(f'--margin must be >= 0, got {args.margin}')
     return args
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.utils import DataError, run_cli, track
+
+#: ``metainfo`` of a text recognition (``TextRecogDataset``) file.
+TEXTRECOG_METAINFO = {
+    'dataset_type': 'TextRecogDataset',
+    'task_name': 'textrecog'
+}
+
+SKIP_IGNORED = 'ignored'
+SKIP_EMPTY_TEXT = 'empty text'
+SKIP_DEGENERATE = 'no area inside the image'
 
 
 def default_split(in_json: str) -> str:

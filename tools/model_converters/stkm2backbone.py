@@ -25,15 +25,6 @@ import os
 import os.path as osp
 from typing import List, Optional
 
-import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-
-import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
-from mmtextknow.models.pretrain.stkm.export import (
-    check_backbone_loads, extract_backbone_state_dict, load_stkm_checkpoint)
-from mmtextknow.utils import DataError, run_cli
-
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into converter options."""
@@ -54,6 +45,20 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'weights into it and fail if any backbone key is missing or has '
         'another shape')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
+from mmtextknow.models.pretrain.stkm.export import (
+    check_backbone_loads, extract_backbone_state_dict, load_stkm_checkpoint)
+from mmtextknow.utils import DataError, run_cli
 
 
 def _format_counts(counts: dict) -> str:
