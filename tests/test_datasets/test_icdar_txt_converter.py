@@ -375,7 +375,7 @@ def test_cli_in_process(tmp_path, capsys):
         cli.main(['--help'])
     assert exc_info.value.code == 0
     help_text = capsys.readouterr().out
-    assert 'Bad-input rules' in help_text
+    assert 'Bad-input rules' in help_text and 'bad-input-rules' in help_text
     assert '--skip-invalid' in help_text and '--strict' in help_text
 
     img_dir, gt_dir = make_dataset(tmp_path, {'a': ['1,2,oops']})

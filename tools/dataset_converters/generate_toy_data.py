@@ -22,14 +22,6 @@ import time
 from collections import Counter
 from typing import Dict, List, Optional
 
-from mmtextknow.datasets.generators import (SHAPES, SceneTextGeneratorConfig,
-                                            generate_dataset)
-from mmtextknow.utils import run_cli
-
-#: What the generator writes under ``out_dir`` (removed by --overwrite).
-OUTPUT_DIRS = ('imgs', 'masks')
-OUTPUT_JSON_GLOB = 'textdet_*.json'
-
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into generator options."""
@@ -84,6 +76,19 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--no-progress', action='store_true', help='hide the progress bar')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.datasets.generators import (SHAPES, SceneTextGeneratorConfig,
+                                            generate_dataset)
+from mmtextknow.utils import run_cli
+
+#: What the generator writes under ``out_dir`` (removed by --overwrite).
+OUTPUT_DIRS = ('imgs', 'masks')
+OUTPUT_JSON_GLOB = 'textdet_*.json'
 
 
 def parse_shapes(items: List[str]) -> Dict[str, float]:

@@ -16,11 +16,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import argparse
 from typing import List, Optional
 
-from mmtextknow.datasets.converters import (BAD_INPUT_RULES,
-                                            check_icdar_options,
-                                            convert_icdar_txt)
-from mmtextknow.utils import run_cli
-
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into converter options."""
@@ -28,7 +23,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description='Convert ICDAR-2015-style ground truth '
         '(x1,y1,...,x4,y4,transcript per line) to an MMOCR 1.x '
         'OCRDataset (TextDetDataset) JSON file.',
-        epilog=BAD_INPUT_RULES,
+        epilog='Bad-input rules (what is skipped and counted, what raises): '
+        'docs/en/dataset_prepare.md#bad-input-rules, or '
+        'mmtextknow.datasets.converters.BAD_INPUT_RULES.',
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('img_dir', help='directory of the images')
     parser.add_argument('gt_dir', help='directory of the gt .txt files')
@@ -59,6 +56,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=4,
         help='polygon points per gt line; default: %(default)s')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.datasets.converters import (check_icdar_options,
+                                            convert_icdar_txt)
+from mmtextknow.utils import run_cli
 
 
 def main(argv: Optional[List[str]] = None) -> None:

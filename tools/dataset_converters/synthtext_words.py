@@ -18,10 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import argparse
 from typing import List, Optional
 
-from mmtextknow.datasets.converters.synthtext_words import (
-    __doc__ as FORMAT_DOC, convert_det_json_words, convert_synthtext_words)
-from mmtextknow.utils import run_cli
-
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into converter options."""
@@ -29,7 +25,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description='Convert SynthText gt.mat (or, with --from-det-json, an '
         'MMOCR OCRDataset detection JSON) to image-level word lists for '
         'STKM pre-training.',
-        epilog=FORMAT_DOC,
+        epilog='Input and output formats: the docstring of '
+        'mmtextknow.datasets.converters.synthtext_words and '
+        'docs/en/dataset_prepare.md#synthtext-word-lists-stkm.',
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         'src', help='SynthText gt.mat, or a detection JSON with '
@@ -63,6 +61,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--no-progress', action='store_true', help='hide the progress bar')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.datasets.converters.synthtext_words import (
+    convert_det_json_words, convert_synthtext_words)
+from mmtextknow.utils import run_cli
 
 
 def main(argv: Optional[List[str]] = None) -> None:
