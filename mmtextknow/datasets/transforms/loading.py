@@ -158,8 +158,9 @@ class LoadTextMasks(BaseTransform):
         except FileNotFoundError:
             raise DataError(f'{path}: mask file not found (image '
                             f'{img_path})') from None
-        # Pillow's 'unchanged' keeps grey values and palette indices as
-        # stored; colour files are reduced to grey (BT.601 luma, cv2).
+        # Pillow's 'unchanged' keeps 8-bit grey values and palette indices
+        # as stored; 1-bit files become 0/255; colour and 16-bit files are
+        # reduced to 8-bit grey by cv2 (BT.601 luma).
         try:
             mask = mmcv.imfrombytes(
                 mask_bytes, flag='unchanged', backend='pillow')
@@ -168,11 +169,10 @@ class LoadTextMasks(BaseTransform):
         if mask is None:
             raise DataError(f'{path}: cannot decode mask (corrupt or not an '
                             'image)')
-        if mask.ndim == 3:
+        if mask.dtype == bool:
+            mask = mask.astype(np.uint8) * 255
+        elif mask.ndim == 3 or mask.dtype != np.uint8:
             mask = mmcv.imfrombytes(mask_bytes, flag='grayscale')
-        if mask.dtype != np.uint8:
-            raise DataError(f'{path}: mask is {mask.dtype}, expected 8-bit '
-                            'values')
         if tuple(mask.shape[:2]) != tuple(img_hw):
             raise DataError(
                 f'{path}: mask size {mask.shape[1]}x{mask.shape[0]} differs '
