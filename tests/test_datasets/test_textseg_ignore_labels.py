@@ -131,14 +131,16 @@ def test_metric_excludes_ignore_from_every_count():
     assert metrics['fgIoU'] == pytest.approx(2 / 5)
     assert metrics['mean_image_P'] == pytest.approx(0.5)
     assert metrics['mean_image_R'] == pytest.approx(2 / 3)
-    # without ignore support the 255 pixels would be text: TP 4, FP 1, FN 2
+    # without ignore support the 255 pixels would be text: TP 4 ((0,0),
+    # (0,3), (1,1), (1,2)), FP 2 ((0,2), (1,4)), FN 2 ((0,1), (1,3))
     old = TextPixelMetric(ignore_index=None)
     sample = TextSegDataSample(metainfo=dict(img_path='a.jpg'))
     sample.gt_pixel_mask = PixelData(data=torch.from_numpy(PIPELINE[None]))
     sample.pred_pixel_mask = PixelData(data=torch.from_numpy(PRED[None]))
     old.process({}, [sample])
-    assert old.compute_metrics(old.results)['dataset_P'] == pytest.approx(
-        4 / 5)
+    old_metrics = old.compute_metrics(old.results)
+    assert old_metrics['dataset_P'] == pytest.approx(4 / 6)
+    assert old_metrics['dataset_R'] == pytest.approx(4 / 6)
 
 
 def test_metric_all_ignored_image_is_an_empty_image():

@@ -37,7 +37,10 @@ def _random_case(rng):
     th, tw = int(rng.integers(2, 5)), int(rng.integers(3, 10))
     mask = np.zeros((h, w), np.uint8)
     mask[y0:y0 + th, x0:x0 + tw] = 1
-    iy, ix = int(rng.integers(0, h - 8)), int(rng.integers(0, w - 8))
+    while True:  # a 6x6 ignore block that does not touch the text
+        iy, ix = int(rng.integers(0, h - 8)), int(rng.integers(0, w - 8))
+        if iy > y0 + th or iy + 6 < y0 or ix > x0 + tw or ix + 6 < x0:
+            break
     sx, sy = rng.uniform(0.3, 3.0, 2)
     new_w, new_h = max(1, round(w * sx)), max(1, round(h * sy))
     return mask, (y0, y0 + th, x0, x0 + tw), (iy, ix), (new_w, new_h)
@@ -174,7 +177,11 @@ def test_rotate_keeps_thin_text_aligned_and_ignore(use_canvas):
     offsets = []
     for seed in range(60):
         h, w = (int(v) for v in rng.integers(50, 97, 2))
-        y0, x0 = int(rng.integers(15, h - 25)), int(rng.integers(15, w - 25))
+        while True:  # text away from the ignore block at the centre
+            y0 = int(rng.integers(15, h - 25))
+            x0 = int(rng.integers(15, w - 25))
+            if abs(y0 + 1 - h // 2) > 6 or abs(x0 + 4 - w // 2) > 9:
+                break
         mask = np.zeros((h, w), np.uint8)
         mask[y0:y0 + 3, x0:x0 + 9] = 1
         pixel = mask.copy()
