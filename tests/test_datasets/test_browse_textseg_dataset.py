@@ -51,7 +51,7 @@ def test_browse_dataset_steps_on_mgnet_toy_pipeline(tiny_toy_data, tmp_path):
         for key in ('gt_pixel_mask', 'gt_polygon_mask'):
             assert key not in sample.metainfo_keys()
             if key in data:
-                assert key in sample.data_keys()
+                assert key in sample.keys()
         assert isinstance(sample.has_pixel_mask, bool)
         image = sample.img[..., [2, 1, 0]]
         shown = visualizer.add_datasample(

@@ -57,6 +57,7 @@ def test_two_runs_write_two_dumps_the_tool_reads(tmp_path, capsys):
         REPO_ROOT / 'tools' / 'analysis_tools' / 'textseg_f1_top1.py')
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
+    capsys.readouterr()  # the metric's log lines
     tool.main([path_a, path_b, '--names', 'A', 'B'])
     assert capsys.readouterr().out.split('\n')[:2] == [
         'A\tF1 Top-1 50.00%', 'B\tF1 Top-1 50.00%'
