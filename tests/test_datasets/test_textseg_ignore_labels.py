@@ -274,3 +274,39 @@ def test_icdar2013_dont_care_chars_convert_load_and_score(tmp_path):
     with pytest.raises(DataError, match='img_1_GT.txt: character list'):
         convert_icdar2013(tmp_path / 'imgs', gt_dir, gt_dir,
                           tmp_path / 'o3', char_dir=gt_dir, strict=True)
+
+
+def test_icdar2013_cli_char_dir(tmp_path, capsys):
+    import importlib.util
+
+    from mmtextknow.utils import run_cli
+    gt_dir = tmp_path / 'gt'
+    gt_dir.mkdir()
+    (tmp_path / 'imgs').mkdir()
+    Image.new('RGB', (8, 2), (90, 120, 150)).save(tmp_path / 'imgs/img_1.jpg')
+    (gt_dir / 'gt_img_1.txt').write_text('0, 0, 7, 1, "T"\r\n')
+    seg = np.full((2, 8, 3), 255, np.uint8)
+    seg[0, :2] = RED
+    seg[1, 3] = GREEN
+    write_png(gt_dir / 'gt_img_1.png', seg)
+    (gt_dir / 'img_1_GT.txt').write_bytes(CHARS.encode('ascii'))
+    tool = (Path(__file__).resolve().parents[2] / 'tools' /
+            'dataset_converters' / 'textseg' / 'icdar2013_converter.py')
+    spec = importlib.util.spec_from_file_location('ic13_cli', tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    run_cli(lambda: module.main([
+        str(tmp_path / 'imgs'),
+        str(gt_dir),
+        str(gt_dir),
+        str(tmp_path / 'out'), '--char-dir',
+        str(gt_dir)
+    ]))
+    out = capsys.readouterr().out
+    assert "pixel masks: 1 (1 with don't-care pixels)" in out
+    item = json.loads((tmp_path / 'out/textseg_test.json').read_text())[
+        'data_list'][0]
+    with Image.open(tmp_path / 'out' / item['pixel_mask_path']) as m:
+        values = np.asarray(m)
+    assert values[0, :2].tolist() == [FILE_TEXT] * 2
+    assert values[1, 3] == FILE_IGNORE and (values[1, :3] == 0).all()
