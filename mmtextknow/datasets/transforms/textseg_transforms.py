@@ -33,6 +33,8 @@ from mmocr.datasets.transforms import TextDetRandomCrop
 from mmocr.registry import TRANSFORMS
 from mmocr.utils import poly2bbox
 
+from mmtextknow.datasets.mask_values import IGNORE_INDEX
+
 #: Results keys of the masks the geometric transforms move with the image.
 DEFAULT_MASK_KEYS: Tuple[str, ...] = ('gt_pixel_mask', 'gt_polygon_mask')
 
@@ -448,7 +450,11 @@ class RasterizePolygonMask(BaseTransform):
     For images with word polygons but no polygon-mask file (most detection
     datasets), the polygons are filled with ``cv2.fillPoly`` into an
     ``img_shape`` mask and the flag is set, so semi-supervised methods get
-    polygon-level ground truth. Images that already have a polygon mask
+    polygon-level ground truth: 1 inside the cared words,
+    :data:`IGNORE_INDEX` inside the ignored ones (``gt_ignored``, e.g.
+    ``###``) unless ``fill_ignored``, 0 elsewhere; where a cared and an
+    ignored word overlap the pixel is text, as in the polygon masks the
+    converters write (127 there). Images that already have a polygon mask
     (flag True), or have no polygon, are left unchanged. Run it after
     ``LoadOCRAnnotations`` and ``LoadTextMasks``; before or after the
     geometric transforms (polygons follow them).
@@ -462,12 +468,12 @@ class RasterizePolygonMask(BaseTransform):
 
     Modified / Added Keys:
 
-    - gt_polygon_mask (np.uint8, HxW, 0/1)
+    - gt_polygon_mask (np.uint8, HxW, 0 / 1 / 255 ignore)
     - has_polygon_mask (True)
 
     Args:
         fill_ignored (bool): Whether ignored instances (``gt_ignored``) are
-            filled as text too. Defaults to False.
+            filled as text instead of ignore. Defaults to False.
         overwrite (bool): Rasterise even when a polygon mask was loaded.
             Defaults to False.
         mask_key (str): Results key of the mask. Defaults to
@@ -504,12 +510,15 @@ class RasterizePolygonMask(BaseTransform):
             ignored = np.zeros(len(polygons), dtype=bool)
         contours = [
             np.round(np.asarray(poly).reshape(-1, 2)).astype(np.int32)
-            for poly, ign in zip(polygons, ignored) if not ign
+            for poly in polygons
         ]
         height, width = results['img_shape'][:2]
         mask = np.zeros((height, width), np.uint8)
-        if contours:
-            cv2.fillPoly(mask, contours, 1)
+        for value, want_ignored in ((IGNORE_INDEX, True), (1, False)):
+            chosen = [c for c, ign in zip(contours, ignored)
+                      if bool(ign) == want_ignored]
+            if chosen:
+                cv2.fillPoly(mask, chosen, value)
         results[self.mask_key] = mask
         results[self.flag_key] = True
         return results
