@@ -48,7 +48,7 @@ class TextSegDataSample(BaseDataElement):
 
     gt_pixel_mask = _pixel_data_field(
         'gt_pixel_mask', 'Pixel-level text mask: ``data`` is a 1xHxW uint8 '
-        'tensor (0/1).')
+        'tensor (0 background, 1 text, 255 ignore).')
     gt_polygon_mask = _pixel_data_field(
         'gt_polygon_mask', 'Polygon-level text mask (filled word polygons), '
         'as ``gt_pixel_mask``.')

@@ -10,6 +10,8 @@ from mmengine.visualization.utils import color_str2rgb
 from mmocr.registry import VISUALIZERS
 from mmocr.visualization import BaseLocalVisualizer
 
+from mmtextknow.datasets.mask_values import IGNORE_INDEX
+
 ColorType = Union[str, Tuple[int, int, int]]
 
 
@@ -129,14 +131,15 @@ class TextSegLocalVisualizer(BaseLocalVisualizer):
 
         Returns None when the field is absent, or is ground truth whose
         ``has_*_mask`` flag is false. A prediction without binary ``data``
-        falls back to ``prob > score_thr``. A mask of another size than the
-        image is resized (nearest neighbour).
+        falls back to ``prob > score_thr``. Don't-care pixels
+        (:data:`IGNORE_INDEX`) are not drawn as text. A mask of another size
+        than the image is resized (nearest neighbour).
         """
         field = data_sample.get(key)
         if field is None:
             return None
         if key.startswith('gt_'):
-            flag = 'has_' + key[len('gt_'):]
+            flag = 'has_' + key[3:]
             if not data_sample.get(flag, True):
                 return None
         data = field.get('data')
@@ -147,9 +150,10 @@ class TextSegLocalVisualizer(BaseLocalVisualizer):
         mask = torch.as_tensor(data).detach().cpu().numpy()
         mask = mask.reshape(mask.shape[-2:]).astype(np.uint8)
         if mask.shape != shape:
-            mask = mmcv.imresize(
-                mask, (shape[1], shape[0]), interpolation='nearest')
-        return mask > 0
+            mask = cv2.resize(
+                mask, (shape[1], shape[0]),
+                interpolation=cv2.INTER_NEAREST_EXACT)
+        return (mask > 0) & (mask != IGNORE_INDEX)
 
     def _draw_masks(self, image: np.ndarray, pixel_mask: Optional[np.ndarray],
                     polygon_mask: Optional[np.ndarray], pixel_color: ColorType,

@@ -320,8 +320,8 @@ def make_textseg(root: Path) -> Path:
     label1 = np.zeros((H, W), np.uint8)
     label1[6:18, 6:28] = 100
     write_array(root / 'semantic_label/a00001_maskfg.png', label1)
-    label2 = np.zeros((H, W, 3), np.uint8)
-    label2[12:28, 12:48] = (0, 0, 1)
+    label2 = np.zeros((H, W), np.uint8)
+    label2[12:28, 12:48] = 100
     write_array(root / 'semantic_label/a00002_maskfg.png', label2)
     write_array(root / 'semantic_label/a00003_maskfg.png', label1)
     root.joinpath('split.json').write_text(

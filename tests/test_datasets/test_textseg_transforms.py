@@ -77,7 +77,11 @@ def test_resize_keeps_masks_aligned(kwargs):
     results = TextSegResize(**kwargs)(make_results())
     assert results['img_shape'] == results['img'].shape[:2]
     assert mismatch(results) < 0.03
-    assert polygon_mismatch(results) < 0.1
+    # cv2.fillPoly also fills the pixels ON the polygon's right and bottom
+    # edges (one extra column and row): on the 10-20 px boxes at 0.49x that
+    # alone is up to ~14% of the IoU; alignment with the image is checked
+    # by ``mismatch`` (and in test_textseg_mask_alignment.py).
+    assert polygon_mismatch(results) < 0.15
 
 
 def test_resize_skips_missing_masks():
@@ -176,7 +180,17 @@ def test_rasterize_polygon_mask():
 
     results['gt_ignored'] = np.array([False, True, False])
     skipped = RasterizePolygonMask()(copy.deepcopy(results))
-    assert not skipped['gt_polygon_mask'][60:80, 80:100].any()
+    # the ignored word (box 70..110 x 50..90) is don't care, not text
+    assert (skipped['gt_polygon_mask'][60:80, 80:100] == 255).all()
+    assert (skipped['gt_polygon_mask'][15:25, 20:50] == 1).all()
+    assert set(np.unique(skipped['gt_polygon_mask'])) == {0, 1, 255}
+    # a cared word over an ignored one stays text
+    results['gt_polygons'].append(results['gt_polygons'][1].copy())
+    results['gt_ignored'] = np.array([False, True, False, False])
+    overlap = RasterizePolygonMask()(copy.deepcopy(results))
+    assert (overlap['gt_polygon_mask'][60:80, 80:100] == 1).all()
+    results['gt_polygons'].pop()
+    results['gt_ignored'] = np.array([False, True, False])
     filled = RasterizePolygonMask(fill_ignored=True)(copy.deepcopy(results))
     assert filled['gt_polygon_mask'][60:80, 80:100].all()
 

@@ -4,12 +4,14 @@
 Each input is a per-image dump written by ``TextPixelMetric`` with
 ``dump_per_image=PATH``, one per method, over the same test images. An
 image counts for a method when its F1 is strictly the highest; tied images
-count for none.
+count for none. With ``dump_per_image='{log_dir}/per_image.json'`` each
+run writes its own dump under ``work_dir/{timestamp}/``.
 
 Example::
 
     python tools/analysis_tools/textseg_f1_top1.py \\
-        work_dirs/mgnet/per_image.json work_dirs/armnet/per_image.json
+        work_dirs/mgnet/20260101_120000/per_image.json \\
+        work_dirs/armnet/20260102_090000/per_image.json
 """
 import sys
 from pathlib import Path

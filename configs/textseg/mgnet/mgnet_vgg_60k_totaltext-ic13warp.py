@@ -48,7 +48,7 @@ param_scheduler = [
          by_epoch=False)
 ]
 custom_hooks = [dict(type='MGNetPhaseSwitchHook', switch_iter=stage2_iter)]
-val_evaluator = dict(dump_per_image='work_dirs/mgnet_per_image.json')
+val_evaluator = dict(dump_per_image='{log_dir}/mgnet_per_image.json')
 test_evaluator = val_evaluator
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=5000, by_epoch=False),

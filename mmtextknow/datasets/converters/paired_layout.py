@@ -33,7 +33,9 @@ class PairedLayout:
             message per malformed record; raises
             :class:`~mmtextknow.datasets.converters.textseg.SkipSample` for
             an unreadable file.
-        pixel_rule (callable): Label image -> boolean text mask.
+        pixel_rule (callable): Label image -> text mask (boolean, or file
+            values: :func:`~mmtextknow.datasets.converters.textseg.
+            to_file_values`).
     """
     gt_name_fmts: Tuple[str, ...]
     pixel_name_fmts: Tuple[str, ...]
@@ -154,6 +156,8 @@ def convert_paired_dirs(layout: PairedLayout,
                         gt_name_fmts: Optional[Sequence[str]] = None,
                         pixel_name_fmts: Optional[Sequence[str]] = None,
                         stems: Optional[Sequence[str]] = None,
+                        pixel_rule_for: Optional[Callable[
+                            [str, TextSegReport], PixelRule]] = None,
                         **kwargs) -> TextSegReport:
     """Convert a source with one annotation and one pixel label per image.
 
@@ -175,6 +179,10 @@ def convert_paired_dirs(layout: PairedLayout,
         pixel_name_fmts (Sequence[str], optional): Overrides
             ``layout.pixel_name_fmts``.
         stems (Sequence[str], optional): Convert only these stems.
+        pixel_rule_for (callable, optional): ``(stem, report) -> rule``, a
+            pixel rule per image (e.g. one that reads the image's character
+            list) used instead of ``layout.pixel_rule``; it may raise
+            :class:`SkipSample`.
         **kwargs: ``polygon_masks``, ``fill_ignored``, ``strict`` of
             :func:`~mmtextknow.datasets.converters.textseg.convert_samples`.
 
@@ -204,11 +212,14 @@ def convert_paired_dirs(layout: PairedLayout,
         mask_file = find_named_file(pixel_dir, pixel_fmts, stem,
                                     'missing_pixel_mask', 'pixel gt')
         words, errors = layout.parse_gt(gt_path)
+        rule = (
+            layout.pixel_rule
+            if pixel_rule_for is None else pixel_rule_for(stem, report))
         for message in errors:
             report.count('malformed_annotation', message)
         return SegSample(img_path, stem,
                          build_instances(words, str(gt_path), report),
-                         mask_file, layout.pixel_rule)
+                         mask_file, rule)
 
     return convert_samples(stems, load, out_root, split, **kwargs)
 

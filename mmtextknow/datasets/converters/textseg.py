@@ -8,10 +8,14 @@ whose items hold ``img_path``, ``height``, ``width``, optional
 ``pixel_mask_path`` / ``polygon_mask_path`` and ``instances`` (word
 polygons with ``text`` and ``ignore``). All paths are relative to
 ``out_root`` (the ``data_root`` of the dataset config; images that live
-outside it get a ``../`` path). Masks are written as 0/255 uint8 PNGs of
-the image's size:
+outside it get a ``../`` path). Masks are written as single-channel uint8
+PNGs of the image's size in the values of
+:mod:`mmtextknow.datasets.mask_values` (0 background, 255 text, 127 don't
+care):
 
-- ``masks/pixel/{split}/{name}.png``: 255 on text stroke pixels;
+- ``masks/pixel/{split}/{name}.png``: 255 on text stroke pixels, 127 where
+  the source says "ignore" / "don't care" (TextSeg's 255 label, ICDAR
+  2013's don't-care characters), 0 elsewhere;
 - ``masks/polygon/{split}/{name}.png`` (images with at least one word):
   255 inside the word polygons (``ignore`` ones only with
   ``fill_ignored=True``, as ``RasterizePolygonMask`` does), filled by
@@ -36,6 +40,8 @@ import numpy as np
 from PIL import Image
 
 from mmtextknow.datasets.generators.masks import rasterize_polygons
+from mmtextknow.datasets.mask_values import (FILE_BACKGROUND, FILE_IGNORE,
+                                             FILE_TEXT)
 from mmtextknow.datasets.ocr_json import dump_ocr_json, textdet_instance
 from mmtextknow.utils import DataError, polygon_problem
 from .icdar_txt import read_image_size
@@ -44,7 +50,8 @@ PathLike = Union[str, os.PathLike]
 Key = TypeVar('Key')
 #: ``(flat polygon, text, ignore)`` of one word.
 Word = Tuple[List[float], str, bool]
-#: Maps a decoded label image to its boolean text mask (True = text).
+#: Maps a decoded label image to its text mask: a boolean array (True =
+#: text) or a uint8 array of file values (see :func:`to_file_values`).
 PixelRule = Callable[[Image.Image], np.ndarray]
 
 #: reason -> (report label, whether ``strict=True`` raises on it). Reasons
@@ -97,10 +104,11 @@ class SegSample:
             (:func:`build_instances`).
         pixel_mask_file (Path, optional): Label image of the pixel-level
             ground truth; None when the source has none.
-        pixel_rule (callable, optional): Label image -> boolean text mask;
-            required with ``pixel_mask_file``.
-        pixel_mask (np.ndarray, optional): An already computed boolean text
-            mask, used instead of ``pixel_mask_file``.
+        pixel_rule (callable, optional): Label image -> text mask (boolean,
+            or file values, :func:`to_file_values`); required with
+            ``pixel_mask_file``.
+        pixel_mask (np.ndarray, optional): An already computed text mask
+            (boolean or file values), used instead of ``pixel_mask_file``.
         extra (dict): More keys of the data item, written before
             ``instances``.
     """
@@ -125,6 +133,8 @@ class TextSegReport:
         num_instances (int): Instances written, ignored ones included.
         num_ignored_instances (int): Instances written with ``ignore``.
         num_pixel_masks (int): Pixel-level masks written.
+        num_ignore_pixel_masks (int): Pixel-level masks with don't-care
+            (127) pixels.
         num_polygon_masks (int): Polygon-level masks written.
         problems (dict[str, list[str]]): reason -> messages, one per
             occurrence, each starting with the offending path.
@@ -135,6 +145,7 @@ class TextSegReport:
     num_instances: int = 0
     num_ignored_instances: int = 0
     num_pixel_masks: int = 0
+    num_ignore_pixel_masks: int = 0
     num_polygon_masks: int = 0
     problems: Dict[str, List[str]] = field(default_factory=dict)
 
@@ -166,7 +177,8 @@ class TextSegReport:
             f'images converted: {self.num_images}',
             f'instances: {self.num_instances} '
             f'({self.num_ignored_instances} ignored)',
-            f'pixel masks: {self.num_pixel_masks}',
+            f'pixel masks: {self.num_pixel_masks} '
+            f"({self.num_ignore_pixel_masks} with don't-care pixels)",
             f'polygon masks: {self.num_polygon_masks}',
         ]
         for reason, (label, _) in SKIP_REASONS.items():
@@ -284,6 +296,47 @@ def bright_pixels(label: Image.Image, threshold: int = 127) -> np.ndarray:
     return np.asarray(label.convert('L')) > threshold
 
 
+def to_file_values(mask: np.ndarray) -> np.ndarray:
+    """A text mask in the values written to disk.
+
+    A boolean mask is text (``True`` -> :data:`FILE_TEXT`) or background.
+    Any other array is read as file values: 0 background,
+    :data:`FILE_IGNORE` (127) don't care, any other non-zero value text.
+
+    Args:
+        mask (np.ndarray): Boolean or integer mask, shape (h, w).
+
+    Returns:
+        np.ndarray: uint8 mask of :data:`FILE_BACKGROUND`,
+        :data:`FILE_TEXT` and :data:`FILE_IGNORE`.
+    """
+    mask = np.asarray(mask)
+    if mask.dtype == bool:
+        return np.where(mask, FILE_TEXT, FILE_BACKGROUND).astype(np.uint8)
+    out = np.where(mask != 0, FILE_TEXT, FILE_BACKGROUND).astype(np.uint8)
+    out[mask == FILE_IGNORE] = FILE_IGNORE
+    return out
+
+
+def stored_mask_values(label: Image.Image) -> np.ndarray:
+    """Rule for masks already in our file values (converted datasets).
+
+    Grey values as stored (colour reduced to luma): :data:`FILE_IGNORE` is
+    don't care, above 127 text, else background (what
+    :class:`~mmtextknow.datasets.transforms.LoadTextMasks` reads).
+
+    Args:
+        label (Image.Image): A converted mask PNG.
+
+    Returns:
+        np.ndarray: uint8 file values, shape (h, w).
+    """
+    values = np.asarray(label.convert('L'))
+    out = np.where(values > 127, FILE_TEXT, FILE_BACKGROUND).astype(np.uint8)
+    out[values == FILE_IGNORE] = FILE_IGNORE
+    return out
+
+
 def image_hw(img_path: Path) -> Tuple[int, int]:
     """Height and width of an image that must exist and decode.
 
@@ -310,12 +363,15 @@ def load_pixel_mask(mask_file: Path, rule: PixelRule, img_path: Path,
 
     Args:
         mask_file (Path): The label image.
-        rule (callable): Label image -> boolean text mask.
+        rule (callable): Label image -> text mask (boolean or file values).
+            A ``ValueError`` it raises (e.g. an unexpected label value) is
+            a ``corrupt_pixel_mask`` skip.
         img_path (Path): Its image, for the messages.
         img_hw (tuple[int, int]): The image's ``(height, width)``.
 
     Returns:
-        np.ndarray: Boolean text mask, shape ``img_hw``.
+        np.ndarray: uint8 file values (:func:`to_file_values`), shape
+        ``img_hw``.
 
     Raises:
         SkipSample: ``missing_pixel_mask``, ``corrupt_pixel_mask`` or
@@ -330,7 +386,7 @@ def load_pixel_mask(mask_file: Path, rule: PixelRule, img_path: Path,
             label.load()
             mask_hw = (label.height, label.width)
             if mask_hw == tuple(img_hw):
-                return np.asarray(rule(label), dtype=bool)
+                return to_file_values(rule(label))
     except Exception as e:  # noqa: BLE001 (Pillow raises many types)
         reason = ' '.join(str(e).split())
         raise SkipSample(
@@ -343,10 +399,11 @@ def load_pixel_mask(mask_file: Path, rule: PixelRule, img_path: Path,
 
 
 def write_mask(mask: np.ndarray, out_root: Path, rel_path: str) -> str:
-    """Write a mask as a 0/255 uint8 PNG.
+    """Write a mask as a uint8 PNG of file values (0 / 255 / 127 ignore).
 
     Args:
-        mask (np.ndarray): Boolean or 0/255 mask, shape (h, w).
+        mask (np.ndarray): Boolean mask or file values
+            (:func:`to_file_values`), shape (h, w).
         out_root (Path): Dataset root.
         rel_path (str): Path of the PNG relative to ``out_root``.
 
@@ -355,8 +412,7 @@ def write_mask(mask: np.ndarray, out_root: Path, rel_path: str) -> str:
     """
     path = out_root / rel_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.where(mask > 0, 255, 0).astype(np.uint8)).save(
-        path, format='PNG')
+    Image.fromarray(to_file_values(mask)).save(path, format='PNG')
     return rel_path
 
 
@@ -442,16 +498,20 @@ def write_sample(sample: SegSample, output: SegOutput,
     if pixel is None and sample.pixel_mask_file is not None:
         pixel = load_pixel_mask(sample.pixel_mask_file, sample.pixel_rule,
                                 sample.img_path, img_hw)
+    if pixel is not None:
+        pixel = to_file_values(pixel)
     item = dict(
         img_path=relative_posix(sample.img_path, output.out_root),
         height=img_hw[0],
         width=img_hw[1])
     if pixel is not None:
-        if pixel.mean() > 0.5:
+        text_share = float((pixel == FILE_TEXT).mean())
+        if text_share > 0.5:
             report.count(
                 'mostly_text_mask',
                 f'{sample.pixel_mask_file or sample.img_path}: '
-                f'{pixel.mean():.0%} text pixels')
+                f'{text_share:.0%} text pixels')
+        report.num_ignore_pixel_masks += bool((pixel == FILE_IGNORE).any())
         item['pixel_mask_path'] = write_mask(
             pixel, output.out_root, output.mask_rel_path('pixel', sample.name))
         report.num_pixel_masks += 1

@@ -8,10 +8,19 @@ data:
 
 - Images: ``image/{stem}.jpg`` (any ``.jpg``, ``.jpeg``, ``.png``, ``.bmp``).
 - Pixel-level ground truth: ``semantic_label/{stem}_maskfg.png`` (also
-  tried: ``{stem}.png``), the same size as the image; a pixel is text iff
-  its label value is above 0 (any colour channel above 0 for a colour
-  image, alpha dropped; the raw index for a palette image, i.e. palette
-  index 0 = background).
+  tried: ``{stem}.png``), the same size as the image, one label value per
+  pixel (:func:`textseg_label_values`): 0 background, 100 text, 200 "word
+  effect" (shadows, outlines, decorations around the strokes) read as
+  background, 255 ignore, written as our don't-care value 127. This is
+  TexRNet's reading (SHI-Labs/Rethinking-Text-Segmentation,
+  ``lib/data_factory/ds_textseg.py``, ``TextSeg_SemlabelLoader``: 100 ->
+  1, 200 -> the "derived class" mapped to background by
+  ``LOADER_DERIVED_CLS_MAP_TO = 'bg'`` in ``eval_utils.py``, 255 -> the
+  ignore label, which its evaluator, ``lib/evaluate_service.py``
+  ``bw_iandu``, removes from every count). A grey (``L``) or palette
+  (``P``: the raw index) image is read as is; a colour image must have
+  equal channels (alpha dropped). Another value is a counted
+  ``corrupt_pixel_mask`` skip naming the file and the values.
 - Words: ``annotation/{stem}_anno.json`` (also tried: ``{stem}.json``), a
   JSON object of words keyed by word id (a list of words is accepted
   too)::
@@ -43,6 +52,8 @@ from PIL import Image
 
 from mmtextknow.utils import DataError
 from .paired_layout import PairedLayout, convert_paired_dirs
+from mmtextknow.datasets.mask_values import (FILE_BACKGROUND, FILE_IGNORE,
+                                             FILE_TEXT)
 from .textseg import (PathLike, SkipSample, TextSegReport, Word,
                       load_json_object, read_gt_text)
 
@@ -52,23 +63,48 @@ TEXTSEG_ANNO_FMTS = ('{stem}_anno.json', '{stem}.json')
 TEXTSEG_PIXEL_FMTS = ('{stem}_maskfg.png', '{stem}.png')
 #: Transcripts that mark a "don't care" word.
 TEXTSEG_IGNORE_TEXTS = ('#', '###')
+#: TextSeg ``*_maskfg.png`` label value -> our file value.
+TEXTSEG_LABEL_TO_FILE = {
+    0: FILE_BACKGROUND,
+    100: FILE_TEXT,
+    200: FILE_BACKGROUND,
+    255: FILE_IGNORE,
+}
 
 
-def nonzero_pixels(label: Image.Image) -> np.ndarray:
-    """TextSeg's pixel rule: text where the label value is above 0.
+def textseg_label_values(label: Image.Image) -> np.ndarray:
+    """TextSeg's pixel rule: 100 text, 0 / 200 background, 255 ignore.
 
     Args:
-        label (Image.Image): The semantic label image.
+        label (Image.Image): The ``*_maskfg.png`` label image.
 
     Returns:
-        np.ndarray: Boolean text mask, shape (h, w).
+        np.ndarray: uint8 file values (0 / 255 / 127), shape (h, w).
+
+    Raises:
+        ValueError: On a colour image with unequal channels or a label
+            value other than 0, 100, 200, 255.
     """
     values = np.asarray(label)
     if values.ndim == 3:
         colour = [i for i, b in enumerate(label.getbands()) if b != 'A']
         values = values[..., colour]
-        return (values > 0).any(axis=-1)
-    return values > 0
+        if (values != values[..., :1]).any():
+            raise ValueError('colour label image with unequal channels; '
+                             'expected one label value per pixel')
+        values = values[..., 0]
+    lut = np.full(256, -1, np.int16)
+    for label_value, file_value in TEXTSEG_LABEL_TO_FILE.items():
+        lut[label_value] = file_value
+    if values.dtype != np.uint8:
+        raise ValueError(f'label image of type {values.dtype}, expected '
+                         '8-bit values')
+    mapped = lut[values]
+    if (mapped < 0).any():
+        unknown = sorted(int(v) for v in np.unique(values[mapped < 0]))
+        raise ValueError(f'label values {unknown[:10]} are not TextSeg\'s '
+                         '0 / 100 / 200 / 255')
+    return mapped.astype(np.uint8)
 
 
 def parse_textseg_word(word: Any, ignore_texts: Collection[str]) -> Word:
@@ -159,7 +195,7 @@ def read_textseg_split(split_file: PathLike, split: str) -> List[str]:
 
 #: TextSeg's file names and readers (default don't-care transcripts).
 TEXTSEG_LAYOUT = PairedLayout(TEXTSEG_ANNO_FMTS, TEXTSEG_PIXEL_FMTS,
-                              parse_textseg_anno, nonzero_pixels)
+                              parse_textseg_anno, textseg_label_values)
 
 
 def convert_textseg(img_dir: PathLike,
@@ -211,6 +247,7 @@ def convert_textseg(img_dir: PathLike,
 
 __all__ = [
     'TEXTSEG_ANNO_FMTS', 'TEXTSEG_IGNORE_TEXTS', 'TEXTSEG_LAYOUT',
-    'TEXTSEG_PIXEL_FMTS', 'convert_textseg', 'nonzero_pixels',
+    'TEXTSEG_LABEL_TO_FILE', 'TEXTSEG_PIXEL_FMTS', 'convert_textseg',
+    'textseg_label_values',
     'parse_textseg_anno', 'parse_textseg_word', 'read_textseg_split'
 ]

@@ -20,7 +20,9 @@ with ``a_x, a_y ~ amplitude * min(h, w) * U(0.5, 1)``, periods
 ``~ U(0.6, 1.5) * (w or h)``, phases ``~ U(0, 2 pi)``. Each shear moves
 one coordinate by a function of the other, so ``F^-1`` is closed form and
 the output image is ``cv2.remap(image, F^-1)`` (bilinear), the pixel mask
-``cv2.remap(mask, F^-1)`` (nearest): the SAME map, so they stay aligned.
+``cv2.remap(mask, F^-1)`` (nearest, which rounds the mapped coordinate: the
+pixel-centre convention of the bilinear remap): the SAME map, so they stay
+aligned; the mask's file values, don't care (127) included, are kept.
 Word polygons are first densified to ``num_points`` points (extra points
 spread over the edges in proportion to their length, e.g. a 4-point box
 with 8 points gets 2 extra points on each long edge) and then mapped by
@@ -43,8 +45,9 @@ import numpy as np
 
 from mmtextknow.utils import DataError
 from .textseg import (PathLike, SegSample, SkipSample, TextSegReport,
-                      bright_pixels, build_instances, convert_samples,
-                      image_hw, load_json_object, load_pixel_mask)
+                      build_instances, convert_samples, image_hw,
+                      load_json_object, load_pixel_mask, stored_mask_values,
+                      to_file_values)
 
 
 @dataclass
@@ -207,16 +210,18 @@ def warp_image_and_mask(
         mask: Optional[np.ndarray]) -> Tuple[np.ndarray, Optional[np.ndarray]]:
     """Warp an image (bilinear) and its mask (nearest) by the same map.
 
-    Pixels that come from outside the source are 0 in both.
+    Pixels that come from outside the source are 0 in both (background in
+    the mask).
 
     Args:
         warp (SmoothWarp): The warp.
         image (np.ndarray): The image, (h, w) or (h, w, c).
-        mask (np.ndarray, optional): Boolean mask, (h, w).
+        mask (np.ndarray, optional): Boolean mask or file values
+            (0 / 255 / 127 ignore), (h, w).
 
     Returns:
-        tuple: The warped image (same dtype and size) and the warped
-        boolean mask (None without mask).
+        tuple: The warped image (same dtype and size) and the warped mask
+        as uint8 file values (None without mask).
     """
     map_x, map_y = warp.inverse_maps(*image.shape[:2])
     remap = partial(
@@ -229,7 +234,7 @@ def warp_image_and_mask(
     if mask is None:
         return warped, None
     return warped, remap(
-        mask.astype(np.uint8) * 255, interpolation=cv2.INTER_NEAREST) > 127
+        to_file_values(mask), interpolation=cv2.INTER_NEAREST)
 
 
 @dataclass
@@ -324,7 +329,8 @@ class _ItemWarper:
 
     def _read(self, item: dict,
               img_path: Path) -> Tuple[np.ndarray, Optional[np.ndarray]]:
-        """The item's BGR image and boolean pixel mask (None if absent)."""
+        """The item's BGR image and pixel mask file values (None if
+        absent)."""
         img_hw = image_hw(img_path)
         image = cv2.imread(str(img_path), cv2.IMREAD_COLOR)
         if image is None:
@@ -333,8 +339,8 @@ class _ItemWarper:
         rel_mask = item.get('pixel_mask_path')
         if not rel_mask:
             return image, None
-        return image, load_pixel_mask(self.data_root / rel_mask, bright_pixels,
-                                      img_path, img_hw)
+        return image, load_pixel_mask(self.data_root / rel_mask,
+                                      stored_mask_values, img_path, img_hw)
 
     def _claim_output(self, img_path: Path) -> Path:
         """Output path of an image; a skip if another image took it."""

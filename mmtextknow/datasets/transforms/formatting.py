@@ -14,6 +14,9 @@ MASK_FLAGS = {
     'gt_pixel_mask': 'has_pixel_mask',
     'gt_polygon_mask': 'has_polygon_mask',
 }
+#: Names of the data fields the packer fills; a meta key of the same name is
+#: skipped (a data sample cannot hold a name both as data and as metainfo).
+DATA_FIELDS = frozenset(MASK_FLAGS) | {'gt_instances'}
 
 
 def image_to_tensor(img: np.ndarray) -> torch.Tensor:
@@ -36,7 +39,8 @@ class PackTextSegInputs(BaseTransform):
     Required Keys:
 
     - img
-    - gt_pixel_mask, gt_polygon_mask (optional, HxW, 0/1)
+    - gt_pixel_mask, gt_polygon_mask (optional, HxW, 0 background / 1 text
+      / 255 ignore)
     - has_pixel_mask, has_polygon_mask (optional, False when absent)
     - gt_bboxes (optional, Nx4 float32), gt_ignored (optional, N bool)
     - the ``meta_keys`` (each optional)
@@ -47,7 +51,10 @@ class PackTextSegInputs(BaseTransform):
     - data_samples (:obj:`TextSegDataSample`): ``gt_pixel_mask`` and
       ``gt_polygon_mask`` as ``PixelData(data=1xHxW uint8 tensor)`` for the
       masks present in the results; metainfo ``has_pixel_mask``,
-      ``has_polygon_mask`` and the ``meta_keys`` found in the results;
+      ``has_polygon_mask`` (bool) and the ``meta_keys`` found in the
+      results, except the packer's own data fields (:data:`DATA_FIELDS`),
+      so that MMOCR's ``browse_dataset.py``, which sets ``meta_keys`` to
+      every results key, works;
       ``gt_instances`` = ``InstanceData(bboxes=Nx4 float, ignored=N bool)``
       when the results have ``gt_bboxes`` (word boxes after the geometric
       transforms, read by ARM-Net's REM; ``ignored`` all False when the
@@ -55,9 +62,9 @@ class PackTextSegInputs(BaseTransform):
 
     Args:
         meta_keys (Sequence[str]): Results keys copied into the metainfo;
-            missing ones are skipped. Defaults to ``('img_path',
-            'ori_shape', 'img_shape', 'scale_factor', 'pad_shape', 'flip',
-            'flip_direction')``.
+            missing ones and :data:`DATA_FIELDS` are skipped. Defaults to
+            ``('img_path', 'ori_shape', 'img_shape', 'scale_factor',
+            'pad_shape', 'flip', 'flip_direction')``.
     """
 
     def __init__(self,
@@ -97,6 +104,11 @@ class PackTextSegInputs(BaseTransform):
         if 'img' in results:
             packed['inputs'] = image_to_tensor(results['img'])
         data_sample = TextSegDataSample()
+        data_sample.set_metainfo({
+            key: results[key]
+            for key in self.meta_keys
+            if key in results and key not in DATA_FIELDS
+        })
         for mask_key, flag_key in MASK_FLAGS.items():
             if results.get(mask_key) is not None:
                 mask = np.ascontiguousarray(results[mask_key], dtype=np.uint8)
@@ -106,9 +118,6 @@ class PackTextSegInputs(BaseTransform):
                 {flag_key: bool(results.get(flag_key, False))})
         if results.get('gt_bboxes') is not None:
             data_sample.gt_instances = self._pack_instances(results)
-        data_sample.set_metainfo(
-            {key: results[key]
-             for key in self.meta_keys if key in results})
         packed['data_samples'] = data_sample
         return packed
 

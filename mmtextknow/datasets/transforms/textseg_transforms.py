@@ -1,9 +1,22 @@
 """Augmentations of the text segmentation task that keep masks aligned.
 
 Each geometric transform subclasses its MMCV / MMOCR counterpart and applies
-the same geometry to ``img``, to the mask keys listed in ``mask_keys``
-(nearest-neighbour; an absent key is skipped) and, where MMOCR's version
-does, to ``gt_polygons`` / ``gt_bboxes``. Colour changes (saturation, hue,
+the same geometry to ``img``, to the mask keys listed in ``mask_keys`` (an
+absent key is skipped) and, where MMOCR's version does, to ``gt_polygons`` /
+``gt_bboxes``.
+
+Masks hold labels (0 background, 1 text,
+:data:`~mmtextknow.datasets.mask_values.IGNORE_INDEX` don't care), so they
+are moved by a label-preserving nearest-neighbour lookup that uses the same
+pixel-centre convention as the image's bilinear interpolation: a mask
+pixel takes the label of the source pixel that contains its centre. For
+resizing that is ``cv2.INTER_NEAREST_EXACT`` (:func:`resize_mask`);
+``cv2.INTER_NEAREST`` instead reads ``floor(x * src / dst)``, which puts the
+mask about half an output pixel down-right of the image's content. For
+rotation ``cv2.warpAffine`` with ``INTER_NEAREST`` rounds the mapped
+coordinate, the convention of its bilinear mode, so it is aligned as is.
+Flips and crops move whole pixels. Every value, the ignore label included,
+survives. Colour changes (saturation, hue,
 brightness, contrast) need nothing new: MMOCR's
 ``TorchVisionWrapper(op='ColorJitter', ...)`` changes only ``img``.
 """
@@ -20,8 +33,33 @@ from mmocr.datasets.transforms import TextDetRandomCrop
 from mmocr.registry import TRANSFORMS
 from mmocr.utils import poly2bbox
 
+from mmtextknow.datasets.mask_values import IGNORE_INDEX
+
 #: Results keys of the masks the geometric transforms move with the image.
 DEFAULT_MASK_KEYS: Tuple[str, ...] = ('gt_pixel_mask', 'gt_polygon_mask')
+
+
+def resize_mask(mask: np.ndarray, size: Tuple[int, int]) -> np.ndarray:
+    """Resize a label mask so that it stays aligned with a resized image.
+
+    Output pixel ``(x, y)`` takes the label of source pixel
+    ``(floor((x + 0.5) * W / w), floor((y + 0.5) * H / h))``: the pixel
+    whose area holds the output pixel's centre, the half-pixel-centre
+    convention of cv2's and mmcv's bilinear resize (``cv2.INTER_NEAREST_
+    EXACT``). Labels are copied, never mixed, so the ignore value survives.
+
+    Args:
+        mask (np.ndarray): HxW label mask (uint8).
+        size (tuple[int, int]): Output ``(width, height)``.
+
+    Returns:
+        np.ndarray: The resized mask, ``height x width``, same dtype.
+    """
+    width, height = size
+    if tuple(mask.shape[:2]) == (height, width):
+        return mask
+    return cv2.resize(
+        mask, (width, height), interpolation=cv2.INTER_NEAREST_EXACT)
 
 
 def apply_to_masks(results: dict, mask_keys: Sequence[str],
@@ -67,8 +105,10 @@ class MaskKeysMixin:
 class TextSegResize(MaskKeysMixin, MMOCRResize):
     """MMOCR's ``Resize`` that also resizes the text masks.
 
-    The masks are resized with nearest-neighbour interpolation to exactly the
-    resized image's ``img_shape``.
+    The masks are resized to exactly the resized image's ``img_shape`` with
+    :func:`resize_mask` (nearest-exact: aligned with the bilinearly resized
+    image, labels and the ignore value kept), whatever ``backend`` the image
+    uses.
 
     Required Keys:
 
@@ -100,11 +140,8 @@ class TextSegResize(MaskKeysMixin, MMOCRResize):
         ``img_shape``."""
         super()._resize_seg(results)
         height, width = results['img_shape'][:2]
-        apply_to_masks(
-            results, self.mask_keys, lambda mask: mmcv.imresize(
-                mask, (width, height),
-                interpolation='nearest',
-                backend=self.backend))
+        apply_to_masks(results, self.mask_keys,
+                       lambda mask: resize_mask(mask, (width, height)))
 
 
 @TRANSFORMS.register_module()
@@ -152,9 +189,12 @@ class TextSegRandomRotate(MaskKeysMixin, RandomRotate):
     here both settings use MMOCR's cv2 rotation about the image centre, so
     the masks can follow with the same matrix: with ``use_canvas=True`` the
     canvas grows to hold the whole rotated image, otherwise the image keeps
-    its size and the corners are cut. Masks are warped with nearest-neighbour
-    interpolation and 0 (background) outside the source image; polygons and
-    boxes are rotated by MMOCR's code and not clipped.
+    its size and the corners are cut. Masks are warped with the image's
+    matrix and ``INTER_NEAREST`` (which rounds the mapped coordinate, the
+    pixel-centre convention of the image's bilinear warp, so the labels stay
+    aligned and the ignore value survives), 0 (background) outside the
+    source image; polygons and boxes are rotated by MMOCR's code and not
+    clipped.
 
     ``pad_with_fixed_color`` defaults to True (unlike MMOCR): MMOCR's
     alternative fills the border with a random patch of the image, which may
@@ -410,7 +450,11 @@ class RasterizePolygonMask(BaseTransform):
     For images with word polygons but no polygon-mask file (most detection
     datasets), the polygons are filled with ``cv2.fillPoly`` into an
     ``img_shape`` mask and the flag is set, so semi-supervised methods get
-    polygon-level ground truth. Images that already have a polygon mask
+    polygon-level ground truth: 1 inside the cared words,
+    :data:`IGNORE_INDEX` inside the ignored ones (``gt_ignored``, e.g.
+    ``###``) unless ``fill_ignored``, 0 elsewhere; where a cared and an
+    ignored word overlap the pixel is text, as in the polygon masks the
+    converters write (127 there). Images that already have a polygon mask
     (flag True), or have no polygon, are left unchanged. Run it after
     ``LoadOCRAnnotations`` and ``LoadTextMasks``; before or after the
     geometric transforms (polygons follow them).
@@ -424,12 +468,12 @@ class RasterizePolygonMask(BaseTransform):
 
     Modified / Added Keys:
 
-    - gt_polygon_mask (np.uint8, HxW, 0/1)
+    - gt_polygon_mask (np.uint8, HxW, 0 / 1 / 255 ignore)
     - has_polygon_mask (True)
 
     Args:
         fill_ignored (bool): Whether ignored instances (``gt_ignored``) are
-            filled as text too. Defaults to False.
+            filled as text instead of ignore. Defaults to False.
         overwrite (bool): Rasterise even when a polygon mask was loaded.
             Defaults to False.
         mask_key (str): Results key of the mask. Defaults to
@@ -466,12 +510,15 @@ class RasterizePolygonMask(BaseTransform):
             ignored = np.zeros(len(polygons), dtype=bool)
         contours = [
             np.round(np.asarray(poly).reshape(-1, 2)).astype(np.int32)
-            for poly, ign in zip(polygons, ignored) if not ign
+            for poly in polygons
         ]
         height, width = results['img_shape'][:2]
         mask = np.zeros((height, width), np.uint8)
-        if contours:
-            cv2.fillPoly(mask, contours, 1)
+        for value, want_ignored in ((IGNORE_INDEX, True), (1, False)):
+            chosen = [c for c, ign in zip(contours, ignored)
+                      if bool(ign) == want_ignored]
+            if chosen:
+                cv2.fillPoly(mask, chosen, value)
         results[self.mask_key] = mask
         results[self.flag_key] = True
         return results

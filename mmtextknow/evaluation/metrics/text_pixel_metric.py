@@ -2,21 +2,28 @@
 """Foreground (text) pixel precision / recall / F of text segmentation.
 
 The published tables mix three conventions, each reported here under its
-own name (see :class:`TextPixelMetric`). The per-image scores can be dumped
-to a JSON file, from which :func:`f1_top1_rates` computes MGNet's
-"F1 Top-1 rate" between methods.
+own name (see :class:`TextPixelMetric`). Ground-truth pixels of value
+:data:`~mmtextknow.datasets.mask_values.IGNORE_INDEX` (don't care) are left
+out of every count, predicted text there included, as TexRNet's evaluator
+does (SHI-Labs/Rethinking-Text-Segmentation, ``lib/evaluate_service.py``,
+``bw_iandu``: predictions on ignored ground truth are removed before
+counting). The per-image scores can be dumped to a JSON file, from which
+:func:`f1_top1_rates` computes MGNet's "F1 Top-1 rate" between methods.
 """
 import json
 import logging
 import os.path as osp
+import time
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import torch
 from mmengine import mkdir_or_exist
 from mmengine.evaluator import BaseMetric
-from mmengine.logging import print_log
+from mmengine.logging import MMLogger, print_log
 from mmocr.registry import METRICS
+
+from mmtextknow.datasets.mask_values import IGNORE_INDEX
 
 #: What each F1 of a dump means (written into the dump file).
 MEAN_IMAGE_CONVENTION = (
@@ -44,18 +51,31 @@ def _mask_data(sample: Any, key: str) -> Optional[torch.Tensor]:
     return None if data is None else torch.as_tensor(data)
 
 
-def pixel_counts(pred: torch.Tensor, gt: torch.Tensor) -> List[int]:
+def pixel_counts(pred: torch.Tensor,
+                 gt: torch.Tensor,
+                 ignore_index: Optional[int] = IGNORE_INDEX) -> List[int]:
     """True-positive, false-positive and false-negative text pixels.
+
+    Pixels where ``gt == ignore_index`` are counted nowhere.
 
     Args:
         pred (torch.Tensor): Predicted mask (HxW or 1xHxW); non-zero is text.
-        gt (torch.Tensor): Ground-truth mask of the same spatial size.
+        gt (torch.Tensor): Ground-truth mask of the same spatial size:
+            0 background, ``ignore_index`` don't care, other values text.
+        ignore_index (int, optional): The don't-care value. Defaults to
+            :data:`IGNORE_INDEX`; None: no value is ignored.
 
     Returns:
         list[int]: ``[TP, FP, FN]``.
     """
     pred = pred.reshape(gt.shape[-2:]) > 0
-    gt = gt.reshape(gt.shape[-2:]).to(pred.device) > 0
+    gt = gt.reshape(gt.shape[-2:]).to(pred.device)
+    if ignore_index is not None:
+        cared = gt != ignore_index
+        pred = pred & cared
+        gt = (gt > 0) & cared
+    else:
+        gt = gt > 0
     tp = torch.count_nonzero(pred & gt)
     counts = torch.stack(
         [tp, torch.count_nonzero(pred) - tp,
@@ -108,6 +128,14 @@ class TextPixelMetric(BaseMetric):
     must have the same (original image) size. ``process`` keeps only three
     integers per image, never a mask.
 
+    Ignore rule (every key): ground-truth pixels of value ``ignore_index``
+    (:data:`IGNORE_INDEX`, 255: TextSeg's ignore label, ICDAR 2013's
+    don't-care characters) are excluded from TP, FP and FN, whatever is
+    predicted there, before any score is formed, so they count neither in
+    the per-image scores nor in the dataset sums; an image whose pixels are
+    all ignored is an image with neither ground-truth nor predicted text.
+    With 0/1 ground truth nothing changes.
+
     Returned metrics (fractions in [0, 1], under ``prefix/``):
 
     - (a) dataset level, from the pixel counts summed over the set:
@@ -135,7 +163,14 @@ class TextPixelMetric(BaseMetric):
         dump_per_image (str, optional): If given, a JSON file written at
             each evaluation with the per-image ``img_path``, ``TP``, ``FP``,
             ``FN``, ``P``, ``R``, ``F1`` (convention (c)), the input of
-            :func:`f1_top1_rates`. Defaults to None.
+            :func:`f1_top1_rates`. It may contain ``{log_dir}`` (the
+            running MMEngine runner's ``work_dir/{timestamp}``, read from
+            the current ``MMLogger``'s log file) and ``{timestamp}`` (that
+            run's timestamp, or the metric's creation time
+            ``%Y%m%d_%H%M%S`` without a runner), so that each run writes
+            its own file. Defaults to None.
+        ignore_index (int, optional): Ground-truth value excluded from every
+            count. Defaults to :data:`IGNORE_INDEX`; None ignores nothing.
         collect_device (str): Device used to collect results across ranks,
             ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
         prefix (str, optional): Prefix of the metric names. Defaults to
@@ -147,6 +182,7 @@ class TextPixelMetric(BaseMetric):
     def __init__(self,
                  target: str = 'pixel',
                  dump_per_image: Optional[str] = None,
+                 ignore_index: Optional[int] = IGNORE_INDEX,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -155,6 +191,8 @@ class TextPixelMetric(BaseMetric):
                 f"target must be 'pixel' or 'polygon', got {target!r}")
         self.target = target
         self.dump_per_image = dump_per_image
+        self.ignore_index = ignore_index
+        self._created = time.strftime('%Y%m%d_%H%M%S', time.localtime())
         self.gt_key = f'gt_{target}_mask'
         self.pred_key = f'pred_{target}_mask'
         self.flag_key = f'has_{target}_mask'
@@ -186,7 +224,9 @@ class TextPixelMetric(BaseMetric):
                 f'{tuple(pred.shape[-2:])} but {self.gt_key} has '
                 f'{tuple(gt.shape[-2:])}; predictions must be at the '
                 'original image size')
-        return dict(img_path=img_path, counts=pixel_counts(pred, gt))
+        return dict(
+            img_path=img_path,
+            counts=pixel_counts(pred, gt, self.ignore_index))
 
     def compute_metrics(self,
                         results: List[Dict[str, Any]]) -> Dict[str, float]:
@@ -250,9 +290,33 @@ class TextPixelMetric(BaseMetric):
             mean_image_F1=_mean(scores['F1']),
             num_images=float(len(counts)))
 
+    def dump_path(self) -> str:
+        """``dump_per_image`` with ``{log_dir}`` / ``{timestamp}`` filled.
+
+        Returns:
+            str: The path the next dump is written to.
+
+        Raises:
+            ValueError: If it uses ``{log_dir}`` but no logger of a runner
+                has a log file.
+        """
+        log_file = getattr(MMLogger.get_current_instance(), 'log_file', None)
+        fields = dict(timestamp=self._created)
+        if log_file:
+            fields['log_dir'] = osp.dirname(log_file)
+            fields['timestamp'] = osp.splitext(osp.basename(log_file))[0]
+        try:
+            return self.dump_per_image.format(**fields)
+        except KeyError as e:
+            raise ValueError(
+                f'dump_per_image={self.dump_per_image!r}: {{{e.args[0]}}} '
+                'cannot be filled (only {log_dir} and {timestamp}; {log_dir} '
+                'needs a runner, i.e. tools/train.py or tools/test.py)'
+            ) from None
+
     def _dump(self, img_paths: List[Optional[str]], counts: np.ndarray,
               scores: Dict[str, np.ndarray], num_skipped: int) -> None:
-        """Write the per-image scores to ``self.dump_per_image`` (JSON)."""
+        """Write the per-image scores to :meth:`dump_path` (JSON)."""
         images = [
             dict(
                 img_path=path,
@@ -268,13 +332,15 @@ class TextPixelMetric(BaseMetric):
         content = dict(
             target=self.target,
             convention=MEAN_IMAGE_CONVENTION,
+            ignore_index=self.ignore_index,
             num_skipped=num_skipped,
             images=images)
-        mkdir_or_exist(osp.dirname(osp.abspath(self.dump_per_image)))
-        with open(self.dump_per_image, 'w') as f:
+        path = self.dump_path()
+        mkdir_or_exist(osp.dirname(osp.abspath(path)))
+        with open(path, 'w') as f:
             json.dump(content, f, indent=1)
-        print_log(f'per-image text segmentation scores written to '
-                  f'{self.dump_per_image}', logger='current')
+        print_log(f'per-image text segmentation scores written to {path}',
+                  logger='current')
 
 
 def _mean(values: np.ndarray) -> float:

@@ -5,7 +5,12 @@ Example::
 
     python tools/dataset_converters/textseg/icdar2013_converter.py \\
         data/icdar2013/imgs/test data/icdar2013/annotations/test \\
-        data/icdar2013/pixel_gt/test data/icdar2013 --split test
+        data/icdar2013/pixel_gt/test data/icdar2013 --split test \\
+        --char-dir data/icdar2013/pixel_gt/test
+
+With ``--char-dir`` (the ``{stem}_GT.txt`` character lists of the
+segmentation ground truth) don't-care characters and colours the list does
+not name are written as ignore (127), TexRNet's reading.
 """
 import sys
 from pathlib import Path
@@ -42,8 +47,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--white-level',
         type=int,
         default=250,
-        help='a gt pixel is text iff one of its R, G, B values is below '
-        'this; default: %(default)s')
+        help='without --char-dir, a gt pixel is text iff one of its R, G, B '
+        'values is below this; default: %(default)s')
+    parser.add_argument(
+        '--char-dir',
+        help='directory of the character lists {stem}_GT.txt '
+        '("[#]R G B cx cy x1 y1 x2 y2 \\"c\\"", # = don\'t care): listed '
+        'colours are text, don\'t-care and unlisted colours ignore')
     return parser.parse_args(argv)
 
 
@@ -54,6 +64,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         partial(
             convert_icdar2013,
             white_level=args.white_level,
+            char_dir=args.char_dir,
             **paired_kwargs(args)))
 
 

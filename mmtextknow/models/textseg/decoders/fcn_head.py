@@ -8,6 +8,12 @@ from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from mmocr.registry import MODELS
 
+from mmtextknow.datasets.mask_values import IGNORE_INDEX
+
+#: Logit given to don't-care pixels for the Dice loss: its sigmoid is
+#: exactly 0 (also in float16), so they add nothing to the Dice sums.
+_IGNORED_LOGIT = -1e4
+
 
 @MODELS.register_module()
 class FCNTextSegHead(BaseModule):
@@ -21,7 +27,12 @@ class FCNTextSegHead(BaseModule):
 
     The loss is BCE-with-logits plus Dice on the samples that have ground
     truth; samples without it have zero weight, and a batch without any
-    gives zero losses that still carry a graph.
+    gives zero losses that still carry a graph. Ground-truth pixels of
+    value ``ignore_index`` (don't care) count in neither loss: zero BCE
+    weight (and out of its average), and for Dice a logit whose sigmoid is
+    0 against a 0 target, so they add nothing to its sums (``loss_dice``
+    must therefore take logits, ``use_sigmoid=True``). 0/1 ground truth
+    gives exactly the losses without ignore handling.
 
     Args:
         in_channels (int | Sequence[int]): Channels of each input level.
@@ -34,6 +45,8 @@ class FCNTextSegHead(BaseModule):
         loss_dice (dict): Config of the Dice loss (called with per-sample
             weights and an ``avg_factor``). Defaults to mmdet's
             ``DiceLoss(use_sigmoid=True)``.
+        ignore_index (int, optional): The don't-care ground-truth value.
+            Defaults to :data:`IGNORE_INDEX`; None ignores nothing.
         init_cfg (dict or list[dict], optional): Initialisation config.
     """
 
@@ -47,9 +60,11 @@ class FCNTextSegHead(BaseModule):
             type='mmdet.CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0),
         loss_dice: dict = dict(
             type='mmdet.DiceLoss', use_sigmoid=True, loss_weight=1.0),
+        ignore_index: Optional[int] = IGNORE_INDEX,
         init_cfg: Optional[Union[dict, list]] = None
     ) -> None:
         super().__init__(init_cfg=init_cfg)
+        self.ignore_index = ignore_index
         if isinstance(in_channels, int):
             in_channels = [in_channels]
         self.in_channels = list(in_channels)
@@ -102,7 +117,8 @@ class FCNTextSegHead(BaseModule):
 
         Args:
             logits (Tensor): Text logits, Nx1xHxW.
-            gt_masks (Tensor): Targets, Nx1xHxW float 0/1.
+            gt_masks (Tensor): Targets, Nx1xHxW float 0/1, ``ignore_index``
+                where don't care.
             valid (Tensor): Boolean N-vector, samples that have ground truth.
 
         Returns:
@@ -111,12 +127,23 @@ class FCNTextSegHead(BaseModule):
         """
         weight = valid.to(logits.dtype)
         num_valid = weight.sum()
+        pixel_weight = weight.view(-1, 1, 1, 1)
         num_pixels = gt_masks.shape[-2] * gt_masks.shape[-1]
+        avg_factor = num_valid * num_pixels
+        if self.ignore_index is not None:
+            ignored = gt_masks == self.ignore_index
+            if bool(ignored.any()):
+                cared = ~ignored
+                pixel_weight = pixel_weight * cared.to(logits.dtype)
+                avg_factor = (cared.flatten(1).sum(1) *
+                              valid.to(torch.int64)).sum().to(logits.dtype)
+                gt_masks = torch.where(ignored, gt_masks.new_zeros(()),
+                                       gt_masks)
+                logits = torch.where(ignored,
+                                     logits.new_full((), _IGNORED_LOGIT),
+                                     logits)
         loss_bce = self.loss_bce(
-            logits,
-            gt_masks,
-            weight=weight.view(-1, 1, 1, 1),
-            avg_factor=num_valid * num_pixels)
+            logits, gt_masks, weight=pixel_weight, avg_factor=avg_factor)
         loss_dice = self.loss_dice(
             logits, gt_masks, weight=weight, avg_factor=num_valid)
         return dict(loss_bce=loss_bce, loss_dice=loss_dice)

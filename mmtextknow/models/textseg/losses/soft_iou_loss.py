@@ -7,6 +7,8 @@ from torch import Tensor, nn
 
 from mmocr.registry import MODELS
 
+from mmtextknow.datasets.mask_values import IGNORE_INDEX
+
 SampleWeight = Optional[Union[Tensor, list]]
 
 
@@ -58,7 +60,10 @@ def sample_weighted_mean(per_sample: Tensor, weight: SampleWeight,
     return masked.sum() / total + zero
 
 
-def soft_iou_loss(pred: Tensor, target: Tensor, eps: float = 1e-6) -> Tensor:
+def soft_iou_loss(pred: Tensor,
+                  target: Tensor,
+                  eps: float = 1e-6,
+                  ignore_index: Optional[int] = IGNORE_INDEX) -> Tensor:
     """Per-sample SoftIoU loss, MGNet eq. (1).
 
     .. math::
@@ -66,12 +71,18 @@ def soft_iou_loss(pred: Tensor, target: Tensor, eps: float = 1e-6) -> Tensor:
         + \\epsilon}
 
     Eq. (1) prints the negative soft IoU; ``1 -`` only adds a constant so
-    that the loss lies in [0, 1] (0 for a perfect prediction).
+    that the loss lies in [0, 1] (0 for a perfect prediction). The sums run
+    over the pixels whose target is not ``ignore_index`` (don't care): an
+    ignored pixel adds nothing and gets no gradient. Targets without that
+    value give exactly the loss without ignore handling.
 
     Args:
         pred (Tensor): Probabilities (after sigmoid) of shape (B, ...).
-        target (Tensor): Binary or soft targets of the same shape.
+        target (Tensor): Binary or soft targets of the same shape, with
+            ``ignore_index`` at don't-care pixels.
         eps (float): Added to the union. Defaults to 1e-6.
+        ignore_index (int, optional): The don't-care target value.
+            Defaults to :data:`IGNORE_INDEX`; None ignores nothing.
 
     Returns:
         Tensor: Losses of shape (B, ).
@@ -81,6 +92,10 @@ def soft_iou_loss(pred: Tensor, target: Tensor, eps: float = 1e-6) -> Tensor:
     # float32 sums: a float16 sum over 512 x 512 pixels can overflow.
     pred = pred.flatten(1).float()
     target = target.flatten(1).float()
+    if ignore_index is not None:
+        ignored = target == ignore_index
+        pred = torch.where(ignored, pred.new_zeros(()), pred)
+        target = torch.where(ignored, target.new_zeros(()), target)
     inter = (pred * target).sum(1)
     union = (pred + target - pred * target).sum(1)
     return 1 - inter / (union + eps)
@@ -91,15 +106,24 @@ class SoftIoULoss(nn.Module):
     """SoftIoU loss of MGNet (TIP 2021, eq. 1), applied per sample where the
     sample has the ground truth.
 
+    Target pixels of value ``ignore_index`` (don't care) are left out of
+    the soft intersection and union (:func:`soft_iou_loss`).
+
     Args:
         loss_weight (float): Multiplier of the loss. Defaults to 1.0.
         eps (float): Added to the soft union. Defaults to 1e-6.
+        ignore_index (int, optional): The don't-care target value.
+            Defaults to :data:`IGNORE_INDEX`; None ignores nothing.
     """
 
-    def __init__(self, loss_weight: float = 1.0, eps: float = 1e-6) -> None:
+    def __init__(self,
+                 loss_weight: float = 1.0,
+                 eps: float = 1e-6,
+                 ignore_index: Optional[int] = IGNORE_INDEX) -> None:
         super().__init__()
         self.loss_weight = loss_weight
         self.eps = eps
+        self.ignore_index = ignore_index
 
     def forward(self,
                 pred: Tensor,
@@ -109,8 +133,9 @@ class SoftIoULoss(nn.Module):
 
         Args:
             pred (Tensor): Probabilities of shape (B, 1, H, W).
-            target (Tensor): Ground truth in {0, 1} of shape (B, 1, H, W).
-                Rows of samples without this ground truth may hold anything.
+            target (Tensor): Ground truth in {0, 1} of shape (B, 1, H, W),
+                ``ignore_index`` where don't care. Rows of samples without
+                this ground truth may hold anything.
             weight (Tensor or list, optional): Indicator :math:`l_\\kappa`
                 (bool) or float weights of shape (B, ). None: all apply.
 
@@ -118,6 +143,6 @@ class SoftIoULoss(nn.Module):
             Tensor: ``loss_weight`` times the mean loss over the applicable
             samples; a graph-connected 0 when none applies.
         """
-        per_sample = soft_iou_loss(pred, target, self.eps)
+        per_sample = soft_iou_loss(pred, target, self.eps, self.ignore_index)
         return self.loss_weight * sample_weighted_mean(per_sample, weight,
                                                        pred)

@@ -99,12 +99,16 @@ class BaseTextSegmentor(BaseModel, metaclass=ABCMeta):
             device (torch.device): Device of the outputs.
 
         Returns:
-            tuple[Tensor, Tensor]: The masks, Nx1xHxW float (zeros for a
-            sample without this ground truth), and the Boolean N-vector
-            telling which samples have it (field present and metainfo flag
+            tuple[Tensor, Tensor]: The masks, Nx1xHxW float with the
+            pipeline's values (0 background, 1 text,
+            :data:`~mmtextknow.datasets.mask_values.IGNORE_INDEX` don't
+            care, which the shared losses ``SoftIoULoss`` and
+            ``FCNTextSegHead.loss_by_feat`` leave out; zeros for a sample
+            without this ground truth), and the Boolean N-vector telling
+            which samples have it (field present and metainfo flag
             ``has_*`` True).
         """
-        flag = 'has_' + (field[len('gt_'):] if field.startswith('gt_') else field)
+        flag = 'has_' + (field[3:] if field.startswith('gt_') else field)
         height, width = shape[:2]
         masks, valid = [], []
         for sample in data_samples:
