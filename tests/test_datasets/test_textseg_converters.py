@@ -357,10 +357,13 @@ def test_textseg_converter(tmp_path):
     np.testing.assert_array_equal(
         read_png(root / items[1]['pixel_mask_path']) > 0,
         box_mask([(12, 12, 47, 27)]))
-    # the ignored word is not filled (as RasterizePolygonMask)
-    np.testing.assert_array_equal(
-        read_png(root / items[0]['polygon_mask_path']) > 0,
-        box_mask([(4, 4, 30, 20)]))
+    # the ignored word is written as don't care (127), the cared one as
+    # text (as RasterizePolygonMask does in the pipeline)
+    polygon_mask = read_png(root / items[0]['polygon_mask_path'])
+    np.testing.assert_array_equal(polygon_mask == 255,
+                                  box_mask([(4, 4, 30, 20)]))
+    assert (polygon_mask == 127).any()
+    assert set(np.unique(polygon_mask)) <= {0, 127, 255}
     assert_loads(root, 'textseg_test.json')
 
     with pytest.raises(DataError, match='no list of image names'):
@@ -897,8 +900,8 @@ def test_totaltext_mat_needs_scipy(tmp_path, monkeypatch):
             root / 'groundtruth_pixel/Train', root, 'train', progress=False)
 
 
-def test_render_polygon_mask_values():
-    from mmtextknow.datasets.converters import render_polygon_mask
+def test_polygon_mask_values():
+    from mmtextknow.datasets.converters import polygon_mask
     from mmtextknow.datasets.mask_values import FILE_IGNORE, FILE_TEXT
     instances = [
         dict(polygon=rect(0, 0, 9, 9), ignore=True),
@@ -908,7 +911,7 @@ def test_render_polygon_mask_values():
     expected[0:10, 0:10] = FILE_IGNORE
     expected[5:10, 5:15] = FILE_TEXT  # a cared word wins where they overlap
     np.testing.assert_array_equal(
-        render_polygon_mask(instances, (12, 20)), expected)
+        polygon_mask(instances, (12, 20)), expected)
     np.testing.assert_array_equal(
-        render_polygon_mask(instances, (12, 20), fill_ignored=True),
+        polygon_mask(instances, (12, 20), fill_ignored=True),
         (expected > 0) * FILE_TEXT)

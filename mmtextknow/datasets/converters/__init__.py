@@ -5,8 +5,8 @@ from .icdar_txt import (BAD_INPUT_RULES, ConversionReport, ParsedAnnotation,
                         check_icdar_options, convert_icdar_txt,
                         parse_icdar_txt, read_image_size)
 from .mlt_s import convert_mlt_s, mlt_s_subsets
-from .polygon_masks import render_polygon_mask
-from .textseg import SKIP_REASONS, SegSample, SkipSample, TextSegReport
+from .textseg import (SKIP_REASONS, SegSample, SkipSample, TextSegReport,
+                      polygon_mask)
 from .textseg_dataset import convert_textseg
 from .textseg_warp import WarpOptions, warp_textseg_dataset
 from .totaltext_seg import convert_totaltext
@@ -17,5 +17,5 @@ __all__ = [
     'read_image_size', 'SKIP_REASONS', 'SegSample', 'SkipSample',
     'TextSegReport', 'convert_coco_ts', 'convert_icdar2013', 'convert_mlt_s',
     'convert_textseg', 'convert_totaltext', 'mlt_s_subsets',
-    'render_polygon_mask', 'WarpOptions', 'warp_textseg_dataset'
+    'polygon_mask', 'WarpOptions', 'warp_textseg_dataset'
 ]

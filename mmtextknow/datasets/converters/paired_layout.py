@@ -9,7 +9,6 @@ two other directories, named after the image by a format with one
 :func:`convert_paired_dirs` pairs the files by stem and converts them
 with :func:`~mmtextknow.datasets.converters.textseg.convert_samples`.
 """
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -17,8 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from .icdar_txt import _check_dir as check_dir
 from .icdar_txt import list_images
 from .textseg import (PathLike, PixelRule, SegSample, SkipSample,
-                      TextSegReport, Word, add_output_arguments,
-                      build_instances, convert_samples, output_kwargs)
+                      TextSegReport, Word, build_instances, convert_samples)
 
 
 @dataclass(frozen=True)
@@ -222,48 +220,3 @@ def convert_paired_dirs(layout: PairedLayout,
                          mask_file, rule)
 
     return convert_samples(stems, load, out_root, split, **kwargs)
-
-
-def add_paired_arguments(parser: argparse.ArgumentParser, layout: PairedLayout,
-                         dir_helps: Sequence[str], default_split: str) -> None:
-    """Add the CLI arguments of a paired-files source.
-
-    Positionals ``img_dir``, ``gt_dir``, ``pixel_dir`` (with
-    ``dir_helps``), then ``out_root`` and the output options, then
-    ``--gt-name-fmt`` / ``--pixel-name-fmt``.
-
-    Args:
-        parser (ArgumentParser): The parser.
-        layout (PairedLayout): The source's default names.
-        dir_helps (Sequence[str]): Help of the three directories.
-        default_split (str): Default of ``--split``.
-    """
-    for dest, text in zip(('img_dir', 'gt_dir', 'pixel_dir'), dir_helps):
-        parser.add_argument(dest, help=text)
-    add_output_arguments(parser, default_split)
-    for kind, fmts in (('gt', layout.gt_name_fmts), ('pixel',
-                                                     layout.pixel_name_fmts)):
-        parser.add_argument(
-            f'--{kind}-name-fmt',
-            action='append',
-            help=f'file name in {kind.upper()}_DIR, with {{stem}} (image '
-            'name without extension); repeat to try several; default: '
-            f'{" ".join(fmts)}')
-
-
-def paired_kwargs(args: argparse.Namespace) -> dict:
-    """Keyword arguments of a paired-files converter from parsed args.
-
-    Args:
-        args (Namespace): Parsed with :func:`add_paired_arguments`.
-
-    Returns:
-        dict: The directories, name formats and output options.
-    """
-    return dict(
-        img_dir=args.img_dir,
-        gt_dir=args.gt_dir,
-        pixel_dir=args.pixel_dir,
-        gt_name_fmts=args.gt_name_fmt,
-        pixel_name_fmts=args.pixel_name_fmt,
-        **output_kwargs(args))

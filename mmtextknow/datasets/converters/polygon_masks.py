@@ -2,7 +2,8 @@
 """Polygon-level masks that keep "don't care" words apart.
 
 The converters of COCO-Text / COCO-TS, MLT-S and TotalText write their
-polygon masks with this module: the file values of
+polygon masks with this module (:func:`~.textseg.polygon_mask`): the file
+values of
 :mod:`mmtextknow.datasets.mask_values`, i.e. :data:`FILE_TEXT` (255)
 inside the cared word polygons, :data:`FILE_IGNORE` (127) inside the
 ignored ones (COCO-Text ``illegible``, MLT / ICDAR ``###``, TotalText
@@ -21,40 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Sequence, Tuple
 
-import numpy as np
 from PIL import Image
 
-from mmtextknow.datasets.generators.masks import rasterize_polygons
-from mmtextknow.datasets.mask_values import (FILE_BACKGROUND, FILE_IGNORE,
-                                             FILE_TEXT)
-from .textseg import TextSegReport
-
-
-def render_polygon_mask(instances: Sequence[dict],
-                        img_hw: Tuple[int, int],
-                        fill_ignored: bool = False) -> np.ndarray:
-    """Fill the word polygons of an image, ignored words as 127.
-
-    Args:
-        instances (Sequence[dict]): MMOCR instances with ``polygon`` and
-            ``ignore``.
-        img_hw (tuple[int, int]): Mask size ``(h, w)``.
-        fill_ignored (bool): Fill ignored words as text (255) instead of
-            :data:`FILE_IGNORE`. Defaults to False.
-
-    Returns:
-        np.ndarray: uint8 mask of shape ``img_hw`` with values 0, 127, 255.
-    """
-    cared = [
-        i['polygon'] for i in instances if fill_ignored or not i['ignore']
-    ]
-    ignored = [
-        i['polygon'] for i in instances if i['ignore'] and not fill_ignored
-    ]
-    mask = np.full(img_hw, FILE_BACKGROUND, dtype=np.uint8)
-    mask[rasterize_polygons(ignored, img_hw) > 0] = FILE_IGNORE
-    mask[rasterize_polygons(cared, img_hw) > 0] = FILE_TEXT
-    return mask
+from .textseg import TextSegReport, polygon_mask
 
 
 @dataclass
@@ -65,7 +35,7 @@ class PolygonMaskWriter:
         out_root (Path): Dataset root.
         split (str): Split name.
         enabled (bool): Write masks at all. Defaults to True.
-        fill_ignored (bool): See :func:`render_polygon_mask`.
+        fill_ignored (bool): See :func:`~.textseg.polygon_mask`.
             Defaults to False.
     """
     out_root: Path
@@ -93,10 +63,10 @@ class PolygonMaskWriter:
         path = Path(self.out_root) / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         Image.fromarray(
-            render_polygon_mask(instances, img_hw, self.fill_ignored)).save(
+            polygon_mask(instances, img_hw, self.fill_ignored)).save(
                 path, format='PNG')
         report.num_polygon_masks += 1
         return {'polygon_mask_path': rel}
 
 
-__all__ = ['PolygonMaskWriter', 'render_polygon_mask']
+__all__ = ['PolygonMaskWriter']

@@ -17,9 +17,9 @@ care):
   the source says "ignore" / "don't care" (TextSeg's 255 label, ICDAR
   2013's don't-care characters), 0 elsewhere;
 - ``masks/polygon/{split}/{name}.png`` (images with at least one word):
-  255 inside the word polygons (``ignore`` ones only with
-  ``fill_ignored=True``, as ``RasterizePolygonMask`` does), filled by
-  :func:`~mmtextknow.datasets.generators.rasterize_polygons`.
+  255 inside the cared word polygons, 127 inside the ignored ones where no
+  cared word covers them (255 with ``fill_ignored=True``), as
+  ``RasterizePolygonMask`` does in the pipeline; see :func:`polygon_mask`.
 
 Each source module builds one :class:`SegSample` per image with a
 ``load`` function; :func:`convert_samples` checks the image and the pixel
@@ -27,7 +27,6 @@ mask, writes the masks and the JSON, and fills a :class:`TextSegReport`.
 A source signals a bad image by raising :class:`SkipSample`; see
 :data:`SKIP_REASONS` for what is skipped and what is only counted.
 """
-import argparse
 import json
 import os
 import sys
@@ -419,21 +418,32 @@ def write_mask(mask: np.ndarray, out_root: Path, rel_path: str) -> str:
 def polygon_mask(instances: Sequence[dict],
                  img_hw: Tuple[int, int],
                  fill_ignored: bool = False) -> np.ndarray:
-    """Fill the word polygons of an image.
+    """Fill the word polygons of an image in file values.
+
+    Cared words are :data:`FILE_TEXT` (255), ignored (don't care) words
+    :data:`FILE_IGNORE` (127) where no cared word covers them, the rest
+    :data:`FILE_BACKGROUND` (0).
 
     Args:
-        instances (Sequence[dict]): MMOCR instances with ``polygon``.
+        instances (Sequence[dict]): MMOCR instances with ``polygon`` and
+            ``ignore``.
         img_hw (tuple[int, int]): Mask size ``(h, w)``.
-        fill_ignored (bool): Fill ``ignore`` instances too.
-            Defaults to False.
+        fill_ignored (bool): Fill ignored words as text instead of
+            :data:`FILE_IGNORE`. Defaults to False.
 
     Returns:
-        np.ndarray: 255 inside the polygons, uint8, shape ``img_hw``.
+        np.ndarray: uint8 mask of shape ``img_hw`` with values 0, 127, 255.
     """
-    return rasterize_polygons([
-        inst['polygon']
-        for inst in instances if fill_ignored or not inst['ignore']
-    ], img_hw)
+    cared = [
+        i['polygon'] for i in instances if fill_ignored or not i['ignore']
+    ]
+    ignored = [
+        i['polygon'] for i in instances if i['ignore'] and not fill_ignored
+    ]
+    mask = np.full(img_hw, FILE_BACKGROUND, dtype=np.uint8)
+    mask[rasterize_polygons(ignored, img_hw) > 0] = FILE_IGNORE
+    mask[rasterize_polygons(cared, img_hw) > 0] = FILE_TEXT
+    return mask
 
 
 def relative_posix(path: Path, root: Path) -> str:
@@ -590,75 +600,6 @@ def _check_split(split: str) -> None:
     """Ensure ``split`` is a plain file-name part."""
     if not split or split != os.path.basename(split) or split in ('.', '..'):
         raise ValueError(f'invalid split name {split!r}')
-
-
-def add_output_arguments(parser: argparse.ArgumentParser,
-                         default_split: Optional[str]) -> None:
-    """Add the output options shared by the converter CLIs.
-
-    Also sets the parser's epilog to the bad-input rules.
-
-    Args:
-        parser (ArgumentParser): The parser.
-        default_split (str, optional): Default of ``--split``; None means
-            that the converter derives it.
-    """
-    parser.epilog = _skip_rules_epilog()
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument(
-        'out_root',
-        help='dataset root: receives textseg_{split}.json and masks/; '
-        'all paths in the JSON are relative to it')
-    parser.add_argument(
-        '--split',
-        default=default_split,
-        help='split name used in the file names; default: '
-        f'{default_split or "derived from the input file name"}')
-    parser.add_argument(
-        '--no-polygon-masks',
-        dest='polygon_masks',
-        action='store_false',
-        help='do not write polygon-level masks')
-    parser.add_argument(
-        '--fill-ignored',
-        action='store_true',
-        help='fill ignored (don\'t care) words into the polygon masks')
-    parser.add_argument(
-        '--strict',
-        action='store_true',
-        help='fail on the first skipped image or malformed annotation '
-        'instead of counting it')
-
-
-def _skip_rules_epilog() -> str:
-    """The CLI epilog: what is skipped, counted, or raised."""
-    lines = [
-        'Bad input (counted and listed in the report; --strict fails '
-        'on those marked *):'
-    ]
-    lines.extend(f'  {"*" if raises else " "} {label}'
-                 for label, raises in SKIP_REASONS.values())
-    lines.append('A missing input directory or an unreadable top-level JSON '
-                 'is an error naming the path.')
-    return '\n'.join(lines)
-
-
-def output_kwargs(args: argparse.Namespace) -> dict:
-    """Keyword arguments of :func:`convert_samples` from parsed CLI args.
-
-    Args:
-        args (Namespace): Parsed with :func:`add_output_arguments`.
-
-    Returns:
-        dict: ``out_root``, ``split``, ``polygon_masks``, ``fill_ignored``,
-        ``strict``.
-    """
-    return dict(
-        out_root=args.out_root,
-        split=args.split,
-        polygon_masks=args.polygon_masks,
-        fill_ignored=args.fill_ignored,
-        strict=args.strict)
 
 
 def run_conversion(convert: Callable[[], TextSegReport]) -> None:

@@ -22,11 +22,8 @@ import argparse
 from functools import partial
 from typing import List, Optional
 
-from mmtextknow.datasets.converters.coco_ts import convert_coco_ts
-from mmtextknow.datasets.converters.textseg import (add_output_arguments,
-                                                    output_kwargs,
-                                                    run_conversion)
-from mmtextknow.utils import run_cli
+from tools.dataset_converters.textseg.textseg_cli import (
+    add_output_arguments, output_kwargs)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -54,6 +51,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='keep only images of this COCO-Text set (train / val); '
         'repeat for several; default: all')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.datasets.converters.coco_ts import convert_coco_ts
+from mmtextknow.datasets.converters.textseg import run_conversion
+from mmtextknow.utils import run_cli
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -22,12 +22,8 @@ import argparse
 from functools import partial
 from typing import List, Optional
 
-from mmtextknow.datasets.converters.icdar2013_seg import (IC13_LAYOUT,
-                                                          convert_icdar2013)
-from mmtextknow.datasets.converters.paired_layout import (add_paired_arguments,
-                                                          paired_kwargs)
-from mmtextknow.datasets.converters.textseg import run_conversion
-from mmtextknow.utils import run_cli
+from tools.dataset_converters.textseg.textseg_cli import (
+    add_paired_arguments, paired_kwargs)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -38,7 +34,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'text segmentation JSON with pixel and polygon mask PNGs.')
     add_paired_arguments(
         parser,
-        IC13_LAYOUT,
         ('images', 'word boxes gt_{stem}.txt ("x1 y1 x2 y2 text", spaces '
          'or commas)', 'segmentation gt images (gt_{stem}.png / '
          '{stem}_GT.bmp)'),
@@ -55,6 +50,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '("[#]R G B cx cy x1 y1 x2 y2 \\"c\\"", # = don\'t care): listed '
         'colours are text, don\'t-care and unlisted colours ignore')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.datasets.converters.icdar2013_seg import convert_icdar2013
+from mmtextknow.datasets.converters.textseg import run_conversion
+from mmtextknow.utils import run_cli
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -21,17 +21,16 @@ import argparse
 from functools import partial
 from typing import List, Optional
 
-from mmtextknow.datasets.converters.textseg import (add_output_arguments,
-                                                    output_kwargs,
-                                                    run_conversion)
-from mmtextknow.datasets.converters.textseg_warp import (WarpOptions,
-                                                         warp_textseg_dataset)
-from mmtextknow.utils import run_cli
+from tools.dataset_converters.textseg.textseg_cli import (
+    add_output_arguments, output_kwargs)
+
+#: The warp options of the command line (``WarpOptions`` fields); an option
+#: left out keeps the ``WarpOptions`` default.
+WARP_OPTIONS = ('seed', 'perspective', 'amplitude', 'num_points')
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into warp options."""
-    defaults = WarpOptions()
     parser = argparse.ArgumentParser(
         description='Warp every image of a text segmentation JSON (e.g. the '
         'output of icdar2013_converter.py) with a seeded random '
@@ -44,35 +43,42 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--data-root',
         help='root of the input paths; default: the directory of ANN_FILE')
     parser.add_argument(
-        '--seed', type=int, default=defaults.seed, help='default: %(default)s')
+        '--seed', type=int, help='random seed; default: WarpOptions.seed')
     parser.add_argument(
         '--perspective',
         type=float,
-        default=defaults.perspective,
         help='largest extra inward corner shift, fraction of the image '
-        'size; default: %(default)s')
+        'size; default: WarpOptions.perspective')
     parser.add_argument(
         '--amplitude',
         type=float,
-        default=defaults.amplitude,
         help='largest wave amplitude, fraction of min(h, w); '
-        'default: %(default)s')
+        'default: WarpOptions.amplitude')
     parser.add_argument(
         '--num-points',
         type=int,
-        default=defaults.num_points,
-        help='points of each output polygon; default: %(default)s')
+        help='points of each output polygon; default: '
+        'WarpOptions.num_points')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.datasets.converters.textseg import run_conversion
+from mmtextknow.datasets.converters.textseg_warp import (WarpOptions,
+                                                         warp_textseg_dataset)
+from mmtextknow.utils import run_cli
 
 
 def main(argv: Optional[List[str]] = None) -> None:
     """Warp and print the report; ``argv`` defaults to sys.argv[1:]."""
     args = parse_args(argv)
-    options = WarpOptions(
-        seed=args.seed,
-        perspective=args.perspective,
-        amplitude=args.amplitude,
-        num_points=args.num_points)
+    options = WarpOptions(**{
+        name: getattr(args, name)
+        for name in WARP_OPTIONS if getattr(args, name) is not None
+    })
     run_conversion(
         partial(
             warp_textseg_dataset,

@@ -24,12 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 import argparse
 from typing import List, Optional
 
-from mmtextknow.datasets.converters.mlt_s import (MLT_S_LAYOUT, convert_mlt_s,
-                                                  mlt_s_subsets)
-from mmtextknow.datasets.converters.textseg import (add_output_arguments,
-                                                    output_kwargs,
-                                                    run_conversion)
-from mmtextknow.utils import run_cli
+from tools.dataset_converters.textseg.textseg_cli import (
+    add_output_arguments, output_kwargs)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -46,9 +42,18 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--subset',
         dest='subsets',
         action='append',
-        choices=sorted(MLT_S_LAYOUT),
+        choices=('training', 'validation'),
         help='MLT-S subset to convert; repeat for several; default: both')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.datasets.converters.mlt_s import convert_mlt_s, mlt_s_subsets
+from mmtextknow.datasets.converters.textseg import run_conversion
+from mmtextknow.utils import run_cli
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -18,12 +18,8 @@ import argparse
 from functools import partial
 from typing import List, Optional
 
-from mmtextknow.datasets.converters.paired_layout import (add_paired_arguments,
-                                                          paired_kwargs)
-from mmtextknow.datasets.converters.textseg import run_conversion
-from mmtextknow.datasets.converters.textseg_dataset import (TEXTSEG_LAYOUT,
-                                                            convert_textseg)
-from mmtextknow.utils import run_cli
+from tools.dataset_converters.textseg.textseg_cli import (
+    add_paired_arguments, paired_kwargs)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -34,15 +30,24 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'JSON with pixel and polygon mask PNGs.')
     add_paired_arguments(
         parser,
-        TEXTSEG_LAYOUT,
         ('images (image/)', 'per-image word JSONs (annotation/)',
-         'pixel labels, text > 0 (semantic_label/)'),
+         'pixel labels *_maskfg.png: 100 text, 200 word effect (background), '
+         '255 ignore (semantic_label/)'),
         default_split='test')
     parser.add_argument(
         '--split-file',
         help='split.json ({"train": [...], "val": [...], "test": [...]}); '
         'default: convert every image of the directories')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.datasets.converters.textseg import run_conversion
+from mmtextknow.datasets.converters.textseg_dataset import convert_textseg
+from mmtextknow.utils import run_cli
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -26,12 +26,8 @@ import argparse
 from functools import partial
 from typing import List, Optional
 
-from mmtextknow.datasets.converters.paired_layout import (add_paired_arguments,
-                                                          paired_kwargs)
-from mmtextknow.datasets.converters.textseg import run_conversion
-from mmtextknow.datasets.converters.totaltext_seg import (TOTALTEXT_LAYOUT,
-                                                          convert_totaltext)
-from mmtextknow.utils import run_cli
+from tools.dataset_converters.textseg.textseg_cli import (
+    add_paired_arguments, paired_kwargs)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -42,7 +38,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'to a text segmentation JSON with pixel and polygon mask PNGs.')
     add_paired_arguments(
         parser,
-        TOTALTEXT_LAYOUT,
         ('images, e.g. Images/Test', 'polygon .txt or .mat files, e.g. '
          'Txt_format/Test or Groundtruth/Polygon/Test',
          'pixel masks, e.g. groundtruth_pixel/Test'),
@@ -53,6 +48,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=127,
         help='mask luma above which a pixel is text; default: %(default)s')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.datasets.converters.textseg import run_conversion
+from mmtextknow.datasets.converters.totaltext_seg import convert_totaltext
+from mmtextknow.utils import run_cli
 
 
 def main(argv: Optional[List[str]] = None) -> None:
