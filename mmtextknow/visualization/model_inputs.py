@@ -2,14 +2,14 @@
 """A trained model and its preprocessed inputs for the visualisation tools.
 
 Shared by ``tools/visualizations/encoder_heatmap.py`` and
-``tools/visualizations/tcm_score_map.py``: the image files of an input path
+``tools/visualizations/tcm_score_map.py`` (their shared command line is in
+``tools/visualizations/overlay_cli.py``): the image files of an input path
 (a file or a folder), the config's test pipeline without its loading and
 annotation steps (so images without annotations work), reading images with
 a clear error (a single file) or skipping and counting them (a folder),
 building the model from its config and checkpoint, and one image through
 the pipeline and the model's data preprocessor.
 """
-import argparse
 import os
 import os.path as osp
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -18,7 +18,7 @@ import mmcv
 import numpy as np
 import torch
 from mmcv.transforms import Compose
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 from mmocr.registry import MODELS
@@ -30,40 +30,6 @@ IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 # Pipeline steps that need annotations (besides every ``Load*`` step; the
 # image itself is loaded by :func:`load_image`).
 ANNOTATION_STEPS = ('GenerateOTSGSequence', )
-
-
-def overlay_tool_parser(description: str,
-                        config_help: str) -> argparse.ArgumentParser:
-    """The arguments the overlay tools share: ``config checkpoint inputs
-    --out-dir [--device] [--alpha] [--cfg-options]``."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('config', help=config_help)
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('inputs', help='an image file or a folder of images')
-    parser.add_argument(
-        '--out-dir', required=True, help='folder of the outputs')
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    parser.add_argument(
-        '--alpha',
-        type=float,
-        default=0.5,
-        help='weight of the heat colours in the blend, in [0, 1]')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value (mmengine style)')
-    return parser
-
-
-def parse_overlay_args(parser: argparse.ArgumentParser,
-                       argv: Optional[List[str]] = None
-                       ) -> argparse.Namespace:
-    """Parse ``argv`` and check ``--alpha``."""
-    args = parser.parse_args(argv)
-    if not 0. <= args.alpha <= 1.:
-        parser.error(f'--alpha must be in [0, 1], got {args.alpha}')
-    return args
 
 
 def check_files(config: str, checkpoint: str) -> None:

@@ -22,9 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import argparse
 from typing import List, Optional
 
-from mmtextknow.evaluation.metrics.text_pixel_metric import f1_top1_rates
-from mmtextknow.utils import run_cli
-
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``)."""
@@ -36,6 +33,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--names', nargs='+', help='method names (default: the dump paths)')
     return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+from mmtextknow.evaluation.metrics.text_pixel_metric import f1_top1_rates
+from mmtextknow.utils import run_cli
 
 
 def main(argv: Optional[List[str]] = None) -> None:

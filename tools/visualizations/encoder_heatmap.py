@@ -35,19 +35,8 @@ import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
-import cv2
-import numpy as np
-import torch
-from mmcv.transforms import Compose
-
-import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
-from mmtextknow.utils import run_cli
-from mmtextknow.visualization.feature_heatmap import (feature_heatmap,
-                                                      overlay_heatmap)
-from mmtextknow.visualization.model_inputs import (
-    ImageSource, build_model, check_files, inference_pipeline_steps,
-    list_images, load_config, overlay_tool_parser, parse_overlay_args,
-    preprocess_image, valid_feature_size)
+from tools.visualizations.overlay_cli import (overlay_tool_parser,
+                                             parse_overlay_args)
 
 LAYERS = ('fused', 'c2', 'c3', 'c4', 'c5')
 
@@ -64,6 +53,24 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='fused: model.extract_feat (STKM fused map); c2..c5: the '
         'backbone stage of stride 4..32')
     return parse_overlay_args(parser, argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+import cv2
+import numpy as np
+import torch
+from mmcv.transforms import Compose
+
+import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
+from mmtextknow.utils import run_cli
+from mmtextknow.visualization.feature_heatmap import (feature_heatmap,
+                                                      overlay_heatmap)
+from mmtextknow.visualization.model_inputs import (
+    ImageSource, build_model, check_files, inference_pipeline_steps,
+    list_images, load_config, preprocess_image, valid_feature_size)
 
 
 def select_feature(model: torch.nn.Module, inputs: torch.Tensor,

@@ -38,6 +38,22 @@ import os
 import os.path as osp
 from typing import Dict, List, Optional
 
+from tools.visualizations.overlay_cli import (overlay_tool_parser,
+                                             parse_overlay_args)
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse ``argv`` (default: ``sys.argv[1:]``)."""
+    parser = overlay_tool_parser(
+        'TCM score map, image embedding and visual prompt (paper Fig. 7) '
+        'on images.', 'TCM model config file')
+    return parse_overlay_args(parser, argv)
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
 import cv2
 import numpy as np
 import torch
@@ -49,20 +65,11 @@ from mmtextknow.visualization.feature_heatmap import (feature_heatmap,
                                                       overlay_heatmap)
 from mmtextknow.visualization.model_inputs import (
     ImageSource, build_model, check_files, inference_pipeline_steps,
-    list_images, load_config, overlay_tool_parser, parse_overlay_args,
-    preprocess_image, valid_feature_size)
+    list_images, load_config, preprocess_image, valid_feature_size)
 
 # output suffix -> key of prompt_maps
 PNG_MAPS = (('score', 'score_map'), ('image_embedding', 'image_embedding'),
             ('visual_prompt', 'visual_prompt'))
-
-
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    """Parse ``argv`` (default: ``sys.argv[1:]``)."""
-    parser = overlay_tool_parser(
-        'TCM score map, image embedding and visual prompt (paper Fig. 7) '
-        'on images.', 'TCM model config file')
-    return parse_overlay_args(parser, argv)
 
 
 def tcm_maps(model: torch.nn.Module,
