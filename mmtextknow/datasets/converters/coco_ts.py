@@ -3,7 +3,7 @@
 
 Items get word ``instances`` and a polygon mask (255 inside cared words,
 127 inside illegible ones, see
-:mod:`~mmtextknow.datasets.converters.polygon_masks`), never a
+:func:`~mmtextknow.datasets.converters.textseg.polygon_mask`), never a
 ``pixel_mask_path``.
 
 Inputs:
@@ -55,7 +55,6 @@ from mmtextknow.utils import DataError
 from .cocotext_json import TextImage, coco_words, load_text_json
 from .icdar_txt import _check_dir as check_dir
 from .label_maps import check_label_map, find_label_maps, with_progress
-from .polygon_masks import PolygonMaskWriter
 from .textseg import (PathLike, SegSample, SkipSample, TextSegReport,
                       build_instances, convert_samples, image_hw)
 
@@ -174,8 +173,6 @@ def convert_coco_ts(ann_file: PathLike,
                               label_dir, ann_file)
     if strict and (problems or unmatched):
         raise DataError((problems or unmatched)[0])
-    writer = PolygonMaskWriter(
-        Path(out_root), split, polygon_masks, fill_ignored)
     names: Set[str] = set()
 
     def load(key: CocoKey, report: TextSegReport) -> SegSample:
@@ -210,15 +207,15 @@ def convert_coco_ts(ann_file: PathLike,
         return SegSample(
             img_path,
             name,
-            instances,
-            extra=writer.write(name, instances, img_hw, report))
+            instances)
 
     report = convert_samples(
         with_progress(keys, progress),
         load,
         out_root,
         split,
-        polygon_masks=False,
+        polygon_masks=polygon_masks,
+        fill_ignored=fill_ignored,
         strict=strict)
     for message in problems:
         report.count('malformed_annotation', message)

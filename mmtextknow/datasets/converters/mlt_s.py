@@ -61,7 +61,6 @@ from .icdar_txt import IGNORE_TEXT
 from .icdar_txt import _check_dir as check_dir
 from .label_maps import check_label_map, find_label_maps, with_progress
 from .paired_layout import image_map
-from .polygon_masks import PolygonMaskWriter
 from .textseg import (PathLike, SegSample, SkipSample, TextSegReport, Word,
                       build_instances, convert_samples, image_hw,
                       parse_records, read_gt_text)
@@ -252,8 +251,6 @@ def convert_mlt_s(subsets: Sequence[MltSSubset],
     if len({s.name for s in subsets}) != len(subsets):
         raise ValueError('MLT-S subsets need distinct names')
     keys = [key for subset in subsets for key in _subset_keys(subset)]
-    writer = PolygonMaskWriter(
-        Path(out_root), split, polygon_masks, fill_ignored)
 
     def load(key, report: TextSegReport) -> SegSample:
         subset, stem, label, img_path = key
@@ -282,15 +279,15 @@ def convert_mlt_s(subsets: Sequence[MltSSubset],
         return SegSample(
             img_path,
             name,
-            instances,
-            extra=writer.write(name, instances, img_hw, report))
+            instances)
 
     return convert_samples(
         with_progress(keys, progress),
         load,
         out_root,
         split,
-        polygon_masks=False,
+        polygon_masks=polygon_masks,
+        fill_ignored=fill_ignored,
         strict=strict)
 
 

@@ -46,7 +46,7 @@ On-disk format relied upon (``{stem}`` = image name without extension):
 
   A word is "don't care" (``ignore: True``) when its transcription or
   its orientation is ``#``; its polygon mask value is 127 (see
-  :mod:`~mmtextknow.datasets.converters.polygon_masks`). A record / row
+  :func:`~mmtextknow.datasets.converters.textseg.polygon_mask`). A record / row
   that does not have this layout is a counted "malformed annotation"
   (``strict`` raises a ``DataError`` instead); a ``.mat`` file that
   cannot be read, or has neither variable, is an unreadable annotation
@@ -70,7 +70,6 @@ from .icdar_txt import _check_dir as check_dir
 from .label_maps import with_progress
 from .paired_layout import (PairedLayout, find_named_file, image_for_stem,
                             image_map, stems_in_dir)
-from .polygon_masks import PolygonMaskWriter
 from .textseg import (PathLike, SegSample, SkipSample, TextSegReport, Word,
                       bright_pixels, build_instances, convert_samples,
                       image_hw, load_pixel_mask, parse_records, read_gt_text)
@@ -381,8 +380,6 @@ def convert_totaltext(img_dir: PathLike,
     pixel_stems = stems_in_dir(pixel_dir, pixel_fmts)
     if stems is None:
         stems = sorted(set(images) | set(gt_stems) | set(pixel_stems))
-    writer = PolygonMaskWriter(
-        Path(out_root), split, polygon_masks, fill_ignored)
 
     def load(stem: str, report: TextSegReport) -> SegSample:
         img_path = image_for_stem(images, stem, img_dir)
@@ -402,15 +399,15 @@ def convert_totaltext(img_dir: PathLike,
             instances,
             pixel_mask_file=mask_file,
             pixel_rule=rule,
-            pixel_mask=pixel,
-            extra=writer.write(stem, instances, img_hw, report))
+            pixel_mask=pixel)
 
     return convert_samples(
         with_progress(stems, progress),
         load,
         out_root,
         split,
-        polygon_masks=False,
+        polygon_masks=polygon_masks,
+        fill_ignored=fill_ignored,
         strict=strict)
 
 
