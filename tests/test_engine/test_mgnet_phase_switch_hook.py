@@ -6,7 +6,7 @@ from mmtextknow.engine import MGNetPhaseSwitchHook
 
 
 class _Model:
-    mutual_guidance = False
+    stage2 = False
 
 
 def _runner(iteration, epoch):
@@ -24,15 +24,15 @@ def test_switches_by_iteration_and_epoch():
     hook = MGNetPhaseSwitchHook(switch_iter=10)
     runner = _runner(9, 0)
     hook.before_train_iter(runner, 0)
-    assert runner.model.mutual_guidance is False
+    assert runner.model.stage2 is False
     runner.iter = 10
     hook.before_train_iter(runner, 0)
-    assert runner.model.mutual_guidance is True
+    assert runner.model.stage2 is True
 
     hook = MGNetPhaseSwitchHook(switch_epoch=2)
     runner = _runner(100, 1)
     hook.before_train_iter(runner, 0)
-    assert runner.model.mutual_guidance is False
+    assert runner.model.stage2 is False
 
 
 def test_resumed_run_is_in_stage_two_at_once():
@@ -41,4 +41,4 @@ def test_resumed_run_is_in_stage_two_at_once():
     hook = MGNetPhaseSwitchHook(switch_epoch=2)
     runner = _runner(0, 5)  # a resumed runner at epoch 5
     hook.before_train_iter(runner, 0)
-    assert runner.model.mutual_guidance is True
+    assert runner.model.stage2 is True

@@ -83,20 +83,42 @@ def test_losses_zero_when_none_applies():
 def test_subset_hand_values():
     z = torch.tensor([[[[0.8, 0.5], [0.1, 0.0]]]], requires_grad=True)
     y = torch.tensor([[[[0.0, 1.0], [0.0, 1.0]]]], requires_grad=True)
-    # Z_i * -[Y log Z + (1 - Y) log(1 - Z)], averaged over the 4 pixels;
-    # the last pixel is 0 * (clamped) log term = 0.
-    terms = [0.8 * -math.log(0.2), 0.5 * -math.log(0.5), 0.1 * -math.log(0.9),
-             0.0]
+    # Default (eq. 3's outside term): Z_i (1 - Y_i) -log(1 - Z_i), averaged
+    # over the 4 pixels; pixels inside the polygon (Y = 1) cost nothing.
+    terms = [0.8 * -math.log(0.2), 0.0, 0.1 * -math.log(0.9), 0.0]
     loss = SubsetLoss(loss_weight=10.)(z, y)
     assert loss.item() == pytest.approx(10 * sum(terms) / 4, rel=1e-5)
     loss.backward()
-    assert torch.isfinite(z.grad).all() and torch.isfinite(y.grad).all()
-    assert y.grad.abs().sum() > 0
-    # Text outside the polygon costs more than the same text inside it.
+    # d/dZ = (1 - Y) (-log(1 - Z) + Z / (1 - Z)); d/dY = Z log(1 - Z).
+    dz = [-math.log(0.2) + 0.8 / 0.2, 0.0, -math.log(0.9) + 0.1 / 0.9, 0.0]
+    dy = [0.8 * math.log(0.2), 0.5 * math.log(0.5), 0.1 * math.log(0.9), 0.]
+    assert z.grad.flatten().tolist() == pytest.approx(
+        [10 * g / 4 for g in dz], rel=1e-5, abs=1e-7)
+    assert y.grad.flatten().tolist() == pytest.approx(
+        [10 * g / 4 for g in dy], rel=1e-5, abs=1e-7)
+    # The printed form, minus sign restored: Z_i * -[Y log Z + (1 - Y)
+    # log(1 - Z)]; the last pixel is 0 * (clamped) log term = 0.
+    printed = [0.8 * -math.log(0.2), 0.5 * -math.log(0.5),
+               0.1 * -math.log(0.9), 0.0]
+    loss = SubsetLoss(loss_weight=10., mode='printed')(z, y)
+    assert loss.item() == pytest.approx(10 * sum(printed) / 4, rel=1e-5)
+    with pytest.raises(ValueError):
+        SubsetLoss(mode='inside')
+
+
+@pytest.mark.parametrize('mode', ['outside', 'printed'])
+def test_subset_penalises_text_outside_polygons(mode):
     text = torch.full((1, 1, 1, 1), 0.9)
-    inside = SubsetLoss()(text, torch.ones_like(text))
-    outside = SubsetLoss()(text, torch.zeros_like(text))
-    assert outside > inside > 0
+    inside = SubsetLoss(mode=mode)(text, torch.ones_like(text))
+    outside = SubsetLoss(mode=mode)(text, torch.zeros_like(text))
+    assert outside > inside >= 0
+    # A missed stroke inside a polygon (Z = 0.1, Y = 1): the printed form
+    # pushes it further down (positive dL/dZ, -(log Z + 1) = 1.30), the
+    # outside form leaves it to SoftIoU.
+    missed = torch.full((1, 1, 1, 1), 0.1, requires_grad=True)
+    SubsetLoss(mode=mode)(missed, torch.ones_like(missed)).backward()
+    expected = -(math.log(0.1) + 1) if mode == 'printed' else 0.0
+    assert missed.grad.item() == pytest.approx(expected, rel=1e-5)
 
 
 def test_half_precision_sums_do_not_overflow():

@@ -82,7 +82,7 @@ def main() -> None:
     init_default_scope('mmocr')
     model: MGNet = MODELS.build(Config.fromfile(args.config).model)
     model.to(device).train()
-    model.mutual_guidance = True
+    model.stage2 = True
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-5)
     inputs, samples = random_batch(args.batch, args.size, device)
 

@@ -2,7 +2,8 @@
 # (64, 64 | 128, 128 | 256, 256 | 512, 512 | 512, 512, output stride 16),
 # two guided decoders (each with a guidance encoder of the same structure)
 # of 4 x (upsample, conv, conv) at 256/128/64/64 channels after a
-# 512-channel fusion, SoftIoU + 10 subset + 0.1 CRF losses.
+# 512-channel fusion, SoftIoU + 10 subset + 0.1 CRF losses. The subset loss
+# keeps eq. 3's outside-the-polygon term (mode='outside', see SubsetLoss).
 data_preprocessor = dict(
     type='TextSegDataPreprocessor',
     mean=[123.675, 116.28, 103.53],
@@ -29,7 +30,7 @@ model = dict(
     pixel_decoder=guided_decoder,
     polygon_decoder=guided_decoder,
     iou_loss=dict(type='SoftIoULoss'),
-    subset_loss=dict(type='SubsetLoss', loss_weight=10.0),
+    subset_loss=dict(type='SubsetLoss', loss_weight=10.0, mode='outside'),
     crf_loss=dict(
         type='DenseCRFLoss',
         loss_weight=0.1,

@@ -4,6 +4,10 @@
 # subset + 0.1 x CRF, lr 1e-5) for 30k. Iteration counts are our assumption
 # (the paper gives wall time only). Tested on TotalText (paper: F1 80.5,
 # P 83.3, R 81.6; MGNet's convention = textseg/mean_image_*).
+# Eq. 2 trains on data pairs <I, M_k> that carry ONE mask kind each: every
+# loading of a (fully annotated) TotalText / IC13-WARP image keeps its pixel
+# OR its polygon mask (RandomHideOneMask, equal chance), so SoftIoU trains
+# the branch with the mask and, in stage 2, the CRF loss the other one.
 _base_ = [
     '_base_mgnet_vgg.py',
     '../_base_/textseg_runtime_512.py',
@@ -12,10 +16,17 @@ _base_ = [
 ]
 load_from = 'work_dirs/mgnet_vgg_100k_cocots-mlts/iter_100000.pth'
 
+single_mask_pair_steps = [
+    dict(type='RandomHideOneMask', prob=1.0, pixel_prob=0.5)
+]
+train_pipeline = (
+    _base_.load_steps + _base_.mask_steps + single_mask_pair_steps +
+    _base_.augment_steps + _base_.colour_steps + _base_.pack_steps)
+
 totaltext_textseg_train = _base_.totaltext_textseg_train
-totaltext_textseg_train.pipeline = _base_.train_pipeline
+totaltext_textseg_train.pipeline = train_pipeline
 icdar2013_warp_textseg_train = _base_.icdar2013_warp_textseg_train
-icdar2013_warp_textseg_train.pipeline = _base_.train_pipeline
+icdar2013_warp_textseg_train.pipeline = train_pipeline
 totaltext_textseg_test = _base_.totaltext_textseg_test
 totaltext_textseg_test.pipeline = _base_.test_pipeline
 icdar2013_warp_textseg_test = _base_.icdar2013_warp_textseg_test

@@ -1,6 +1,7 @@
-# Table IV (a) Ours-alpha: no stage 2. The decoders stay disconnected and
-# only the SoftIoU loss trains.
+# Table IV (a) Ours-alpha: no mutual guidance. Stage 2 (from the same
+# iteration, with the same lr drop) adds L_SB and L_CRF as in "Ours" (the
+# table keeps both), on the phase-1 outputs O_T, O_P: the decoders stay
+# disconnected.
 _base_ = ['mgnet_vgg_60k_totaltext-ic13warp.py']
 
-custom_hooks = []
-param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False)]
+model = dict(use_mutual_guidance=False)

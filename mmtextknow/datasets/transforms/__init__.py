@@ -2,7 +2,7 @@ from .formatting import PackTextSegInputs
 from .loading import LoadTextMasks
 from .otsg import GenerateOTSGSequence
 from .pack_text_sequence import PackTextSequenceInputs
-from .semi_supervised import HideAnnotationForSubset
+from .semi_supervised import HideAnnotationForSubset, RandomHideOneMask
 from .textseg_transforms import (RandomGaussianNoise, RasterizePolygonMask,
                                  TextSegRandomCrop, TextSegRandomFlip,
                                  TextSegRandomRotate, TextSegResize)
@@ -11,6 +11,7 @@ from .textspot_transforms import TextPreservingRandomCrop
 __all__ = [
     'GenerateOTSGSequence', 'HideAnnotationForSubset', 'LoadTextMasks',
     'PackTextSegInputs', 'PackTextSequenceInputs', 'RandomGaussianNoise',
-    'RasterizePolygonMask', 'TextSegRandomCrop', 'TextSegRandomFlip',
-    'TextSegRandomRotate', 'TextSegResize', 'TextPreservingRandomCrop'
+    'RandomHideOneMask', 'RasterizePolygonMask', 'TextSegRandomCrop',
+    'TextSegRandomFlip', 'TextSegRandomRotate', 'TextSegResize',
+    'TextPreservingRandomCrop'
 ]

@@ -9,12 +9,14 @@ from mmocr.registry import HOOKS
 
 @HOOKS.register_module()
 class MGNetPhaseSwitchHook(Hook):
-    """Turn MGNet's mutual guidance (and its weak losses) on at a given
-    iteration or epoch.
+    """Turn MGNet's stage 2 (the subset and CRF losses, and the mutual
+    guidance unless the model disables it) on at a given iteration or epoch.
 
     MGNet trains in two stages: first with the loop between its two
     decoders disconnected and the SoftIoU loss only, then with the loop
-    connected (phase-2 guidance) and the subset and CRF losses added. The
+    connected (phase-2 guidance) and the subset and CRF losses added; the
+    Ours-alpha ablation (``MGNet(use_mutual_guidance=False)``) adds the
+    losses in stage 2 but keeps the loop disconnected. The
     stage is derived from the runner's current iteration/epoch before every
     training iteration, so it is also right after ``--resume`` and no state
     needs saving. The learning-rate drop of the second stage belongs in the
@@ -48,10 +50,12 @@ class MGNetPhaseSwitchHook(Hook):
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         enabled = self.stage2_reached(runner)
-        if model.mutual_guidance != enabled:
-            model.mutual_guidance = enabled
+        if model.stage2 != enabled:
+            model.stage2 = enabled
+            guidance = enabled and getattr(model, 'use_mutual_guidance', True)
             print_log(
                 f'MGNet stage {2 if enabled else 1} from iteration '
-                f'{runner.iter} (epoch {runner.epoch}): mutual guidance '
-                f'{"on" if enabled else "off"}',
+                f'{runner.iter} (epoch {runner.epoch}): weak losses '
+                f'{"on" if enabled else "off"}, mutual guidance '
+                f'{"on" if guidance else "off"}',
                 logger='current')

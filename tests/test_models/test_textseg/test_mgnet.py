@@ -47,7 +47,7 @@ def test_stage1_has_iou_losses_only_and_stage2_adds_weak_losses(model):
     inputs = torch.randn(2, 3, SIZE, SIZE)
     losses = model.loss(inputs, _samples([True, False]))
     assert set(losses) == {'loss_iou_pixel', 'loss_iou_polygon'}
-    model.mutual_guidance = True
+    model.stage2 = True
     losses = model.loss(inputs, _samples([True, False]))
     assert set(losses) == {
         'loss_iou_pixel', 'loss_iou_polygon', 'loss_subset', 'loss_crf'
@@ -56,7 +56,7 @@ def test_stage1_has_iou_losses_only_and_stage2_adds_weak_losses(model):
 
 
 def test_phase2_runs_each_decoder_with_the_other_output(model):
-    model.mutual_guidance = True
+    model.stage2 = True
     outputs = model.run_phases(torch.randn(1, 3, SIZE, SIZE))
     assert len(outputs.pixel) == len(outputs.polygon) == 2
     assert outputs.pixel[0].shape == (1, 1, SIZE, SIZE)
@@ -75,7 +75,7 @@ def test_stage1_polygon_only_batch_gives_no_gradient_to_pixel_decoder(model):
 
 
 def test_stage2_mixed_batch_reaches_both_branches_with_finite_grads(model):
-    model.mutual_guidance = True
+    model.stage2 = True
     losses = model.loss(torch.randn(2, 3, SIZE, SIZE),
                         _samples([False, False]))
     sum(losses.values()).backward()
@@ -91,19 +91,42 @@ def test_ablation_switches(repo_root):
     cfg = Config.fromfile(str(repo_root / CONFIG))
     cfg.model.update(subset_loss=None, crf_loss=None)  # Ours-beta
     model = MODELS.build(cfg.model)
-    model.mutual_guidance = True
+    model.stage2 = True
     losses = model.loss(torch.randn(1, 3, SIZE, SIZE), _samples([True]))
     assert set(losses) == {'loss_iou_pixel', 'loss_iou_polygon'}
 
 
+def test_stage2_without_mutual_guidance_keeps_the_weak_losses(repo_root):
+    """Ours-alpha (Table IV keeps L_SB and L_CRF): stage 2 adds the subset
+    and CRF losses on the phase-1 outputs, with no phase 2."""
+    init_default_scope('mmocr')
+    cfg = Config.fromfile(str(repo_root / CONFIG))
+    cfg.model.use_mutual_guidance = False
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.stage2 = True
+    assert not model.mutual_guidance
+    inputs = torch.randn(2, 3, SIZE, SIZE)
+    outputs = model.run_phases(inputs)
+    assert len(outputs.pixel) == len(outputs.polygon) == 1
+    losses = model.loss(inputs, _samples([True, False]))
+    assert set(losses) == {
+        'loss_iou_pixel', 'loss_iou_polygon', 'loss_subset', 'loss_crf'
+    }
+    assert losses['loss_subset'] > 0 and losses['loss_crf'] > 0
+    # The same weights with the loop connected: phase 2 runs.
+    model.use_mutual_guidance = True
+    assert len(model.run_phases(inputs).pixel) == 2
+
+
 def test_predict_and_stage_flag_round_trip(model, repo_root):
-    model.mutual_guidance = True
+    model.stage2 = True
     state = model.state_dict()
-    assert bool(state['_mutual_guidance'])
+    assert bool(state['_stage2'])
     fresh = MODELS.build(Config.fromfile(str(repo_root / CONFIG)).model)
-    assert not fresh.mutual_guidance
+    assert not fresh.stage2 and not fresh.mutual_guidance
     fresh.load_state_dict(state)
-    assert fresh.mutual_guidance
+    assert fresh.stage2 and fresh.mutual_guidance
     fresh.eval()
     out = fresh.predict(torch.randn(2, 3, SIZE, SIZE), _samples([True, True]))
     assert out[0].pred_pixel_mask.data.shape == (1, SIZE, SIZE)

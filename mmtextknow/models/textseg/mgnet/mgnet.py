@@ -24,24 +24,34 @@ class MGNetOutputs(NamedTuple):
 class MGNet(BaseTextSegmentor):
     """The mutually guided dual-task text segmentation network.
 
-    Training has two stages (switched by ``MGNetPhaseSwitchHook``):
+    Training has two stages (switched by ``MGNetPhaseSwitchHook``, which sets
+    :attr:`stage2`):
 
-    - stage 1 (``mutual_guidance=False``): the loop between the decoders is
-      disconnected (phase 1 only, zero guidance) and only the SoftIoU loss
-      applies, to each output whose ground truth the sample has (the
-      indicators ``l_k`` of eq. 2);
-    - stage 2 (``mutual_guidance=True``): phase 2 runs too (``G'_T = O_P``,
-      ``G'_P = O_T``), the SoftIoU loss applies to all four outputs, the
-      subset loss to every (pixel, polygon) output pair (eq. 3) and the CRF
-      loss to the outputs whose ground truth the sample lacks (eq. 4);
-      total ``L_IoU + 10 L_SB + 0.1 L_CRF`` with the default loss weights.
+    - stage 1: the loop between the decoders is disconnected (phase 1 only,
+      zero guidance) and only the SoftIoU loss applies, to each output whose
+      ground truth the sample has (the indicators ``l_k`` of eq. 2);
+    - stage 2: phase 2 runs too (``G'_T = O_P``, ``G'_P = O_T``), the
+      SoftIoU loss applies to all four outputs, the subset loss to every
+      (pixel, polygon) output pair (eq. 3) and the CRF loss to the outputs
+      whose ground truth the sample lacks (eq. 4); total
+      ``L_IoU + 10 L_SB + 0.1 L_CRF`` with the default loss weights. With
+      ``use_mutual_guidance=False`` stage 2 keeps the loop disconnected
+      and applies the same losses to the phase-1 outputs ``O_T``, ``O_P``
+      only (eq. 3 and 4 with one output per branch).
+
+    The eq. 2 indicators are per data pair: a sample carrying both masks
+    has no branch without ground truth, so the CRF loss only acts on
+    samples that carry one mask (``RandomHideOneMask`` draws such pairs
+    from fully annotated images).
 
     The stage is a persistent buffer, so a checkpoint trained into stage 2
     predicts with phase 2 when loaded by ``tools/test.py``. Prediction uses
-    the last phase run: ``O'_T`` (and ``O'_P``) in stage 2.
+    the last phase run: ``O'_T`` (and ``O'_P``) while
+    :attr:`mutual_guidance` is on.
 
-    Ablations of Table IV (a): alpha = never switch to stage 2; beta =
-    ``subset_loss=None, crf_loss=None``; gamma = ``crf_loss=None``.
+    Ablations of Table IV (a): alpha = ``use_mutual_guidance=False`` (stage
+    2 with L_SB and L_CRF but no phase 2); beta = ``subset_loss=None,
+    crf_loss=None``; gamma = ``crf_loss=None``.
 
     Args:
         encoder (dict): The shared image encoder (``MGNetVGGEncoder``).
@@ -55,7 +65,9 @@ class MGNet(BaseTextSegmentor):
         detach_guidance (bool): Whether phase-2 guidance is a constant.
             The paper does not say; defaults to False (gradients flow
             through the guidance into the other branch).
-        mutual_guidance (bool): Start in stage 2. Defaults to False.
+        use_mutual_guidance (bool): Whether stage 2 connects the loop
+            (phase 2). Defaults to True; False is Table IV's Ours-alpha.
+        stage2 (bool): Start in stage 2. Defaults to False.
         data_preprocessor (dict, optional): ``TextSegDataPreprocessor``.
         threshold (float): Probability above which a pixel is text.
         init_cfg (dict, optional): Initialisation config.
@@ -71,7 +83,8 @@ class MGNet(BaseTextSegmentor):
                  crf_loss: Optional[dict] = dict(
                      type='DenseCRFLoss', loss_weight=0.1),
                  detach_guidance: bool = False,
-                 mutual_guidance: bool = False,
+                 use_mutual_guidance: bool = True,
+                 stage2: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  threshold: float = 0.5,
                  init_cfg: Optional[dict] = None) -> None:
@@ -86,24 +99,30 @@ class MGNet(BaseTextSegmentor):
         self.subset_loss = MODELS.build(subset_loss) if subset_loss else None
         self.crf_loss = MODELS.build(crf_loss) if crf_loss else None
         self.detach_guidance = detach_guidance
-        self.register_buffer('_mutual_guidance',
-                             torch.tensor(bool(mutual_guidance)))
+        self.use_mutual_guidance = bool(use_mutual_guidance)
+        self.register_buffer('_stage2', torch.tensor(bool(stage2)))
+
+    @property
+    def stage2(self) -> bool:
+        """Whether training is in stage 2 (weak losses, and phase 2 when
+        ``use_mutual_guidance``)."""
+        return bool(self._stage2)
+
+    @stage2.setter
+    def stage2(self, enabled: bool) -> None:
+        self._stage2.fill_(bool(enabled))
 
     @property
     def mutual_guidance(self) -> bool:
-        """Whether stage 2 (phase 2 + weak losses) is on."""
-        return bool(self._mutual_guidance)
-
-    @mutual_guidance.setter
-    def mutual_guidance(self, enabled: bool) -> None:
-        self._mutual_guidance.fill_(bool(enabled))
+        """Whether phase 2 runs: stage 2 with ``use_mutual_guidance``."""
+        return self.stage2 and self.use_mutual_guidance
 
     def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
         """``E(I)``: the shared image features."""
         return self.encoder(inputs)
 
     def run_phases(self, inputs: torch.Tensor) -> MGNetOutputs:
-        """Phase 1, and phase 2 in stage 2.
+        """Phase 1, and phase 2 while :attr:`mutual_guidance` is on.
 
         Args:
             inputs (Tensor): Preprocessed images, Bx3xHxW (H, W divisible by
@@ -127,7 +146,14 @@ class MGNet(BaseTextSegmentor):
 
     def loss(self, inputs: torch.Tensor,
              data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """SoftIoU (always), subset and CRF (stage 2) losses (eq. 1-5)."""
+        """SoftIoU (always), subset and CRF (stage 2) losses (eq. 1-5).
+
+        The subset loss sums over every (pixel output, polygon output) pair
+        (four with mutual guidance, one without), the CRF loss over every
+        output of a branch (two with mutual guidance, one without), each
+        averaged over the samples that lack that branch's mask (weight
+        ``1 - l_kappa``).
+        """
         outputs = self.run_phases(inputs)
         shape, device = inputs.shape[-2:], inputs.device
         gt_pixel, has_pixel = self.stack_gt_masks(data_samples,
@@ -143,7 +169,7 @@ class MGNet(BaseTextSegmentor):
                 self.iou_loss(o, gt_polygon, has_polygon)
                 for o in outputs.polygon),
         }
-        if not self.mutual_guidance:
+        if not self.stage2:
             return losses
         if self.subset_loss is not None:
             losses['loss_subset'] = sum(
