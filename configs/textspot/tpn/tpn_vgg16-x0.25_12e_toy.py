@@ -35,8 +35,12 @@ train_pipeline = _base_.load_steps + [
     dict(type='Resize', scale=img_scale, keep_ratio=True),
     _base_.pack_step,
 ]
-test_pipeline = _base_.load_steps + [
+# the ground truth is loaded after Resize: it stays in the original frame,
+# where the predictions are mapped back (see _base_tpn_vgg16.py)
+test_pipeline = [
+    _base_.load_image,
     dict(type='Resize', scale=img_scale, keep_ratio=True),
+    _base_.load_annotations,
     _base_.pack_step,
 ]
 
