@@ -9,7 +9,15 @@ region_channels = 256
 
 model = dict(
     type='TPNSpotter',
-    backbone=dict(type='VGG16Stride8', base_channels=64),
+    # ImageNet VGG-16 (torchvision's file; its features.* keys are renamed
+    # on load, see vgg_stride8.py). The later curriculum stages replace all
+    # weights by their load_from checkpoint after this init. Offline, put
+    # vgg16-397923af.pth in torch's hub cache (checkpoints/) or set
+    # model.backbone.init_cfg=None (random init, for tests and demos).
+    backbone=dict(
+        type='VGG16Stride8',
+        base_channels=64,
+        init_cfg=dict(type='Pretrained', checkpoint='torchvision://vgg16')),
     tpn_head=dict(
         type='TPNHead',
         in_channels=vgg_channels,

@@ -13,7 +13,8 @@ custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 vgg_channels = 128
 region_channels = 128
 model = dict(
-    backbone=dict(base_channels=16),
+    # random init: no ImageNet file at 1/4 width
+    backbone=dict(base_channels=16, init_cfg=None),
     tpn_head=dict(in_channels=vgg_channels, feat_channels=64),
     roi_pool=dict(max_width=32),
     region_encoder=dict(
