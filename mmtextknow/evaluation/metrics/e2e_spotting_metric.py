@@ -284,7 +284,8 @@ class E2ESpottingMetric(BaseMetric):
             ``word_spotting`` (ICDAR 2015: only there). ``True`` with
             ``care_rule='alnum'`` in end-to-end mode is the ICDAR 2013
             protocol of the lexicon-based end-to-end results the TPN paper
-            compares with (``configs/textspot/tpn/tpn_vgg16_20k_icdar2013.py``).
+            compares with (see
+            ``configs/textspot/tpn/tpn_vgg16_20k_icdar2013.py``).
         care_rule (str): ``'icdar'`` or ``'alnum'``. Defaults to
             ``'icdar'``.
         case_rule (str): ``'upper'``, ``'lower'`` or ``'none'``. Defaults
