@@ -1,4 +1,5 @@
-"""E2ESpottingMetric: ICDAR-2015 end-to-end spotting metric on hand-made
+"""E2ESpottingMetric: the ICDAR 2015 Task 4.4 end-to-end rules (the RRC's
+script.py, E2E_iou_1_1 v1.1) and the lenient named options on hand-made
 cases, including regressions for the defects of MMOCR's ABCNet metric."""
 import numpy as np
 import pytest
@@ -9,7 +10,12 @@ import mmtextknow  # noqa: F401
 from mmocr.registry import METRICS
 from mmocr.structures import TextSpottingDataSample
 from mmtextknow.evaluation.metrics.e2e_spotting_metric import (
-    ICDAR_SPECIAL_CHARS, E2ESpottingMetric, levenshtein, nearest_word)
+    ICDAR_SPECIAL_CHARS, E2ESpottingMetric, in_word_spotting_dictionary,
+    levenshtein, nearest_word, word_spotting_transcription)
+
+#: Our lenient rules, as named options.
+LENIENT = dict(matching='bipartite', symbol_rule='strip', case_rule='lower',
+               care_rule='alnum', empty_rule='mmocr', lexicon_drop_dist=None)
 
 
 def box(x, y=0, w=10, h=10):
@@ -121,22 +127,27 @@ def test_ignored_gt_discards_prediction_and_is_not_counted():
 
 
 def test_case_and_symbol_rules():
-    metric = E2ESpottingMetric()
+    metric = E2ESpottingMetric(symbol_rule='strip', case_rule='lower')
     assert ICDAR_SPECIAL_CHARS == '!?.:,*"()\u00b7[]/\''
     assert metric.normalize('Hello!') == 'hello'
     assert metric.normalize('"(Hello)"') == 'hello'
     assert metric.normalize('a.b') == 'a.b'  # inner symbols kept
     assert metric.normalize('-ab-') == '-ab-'  # hyphen: word spotting only
-    res, _ = evaluate([
+    samples = [
         sample([box(0), box(20), box(40)], ['Hello!', 'WORLD', 'a.b'],
                [box(0), box(20), box(40)], ['hello', '"world"', 'ab'],
                [0.9, 0.9, 0.9])
-    ])
+    ]
+    res, _ = evaluate(samples, symbol_rule='strip')
     assert res['precision'] == pytest.approx(2 / 3)
+    # Official: 'HELLO!' loses its last character and matches 'HELLO';
+    # '"WORLD"' keeps its quotes (prediction), 'A.B' != 'AB': 1 of 3.
+    res, _ = evaluate(samples)
+    assert res['precision'] == res['recall'] == pytest.approx(1 / 3)
     # Case-sensitive comparison.
     res, _ = evaluate(
         [sample([box(0)], ['Hello!'], [box(0)], ['hello'], [0.9])],
-        ignore_case=False)
+        case_rule='none')
     assert res['hmean'] == 0.0
     # Exact comparison.
     res, _ = evaluate(
@@ -203,30 +214,44 @@ def test_best_thresholds_differ():
 
 
 def test_text_used_in_matching():
-    """Defect-2 regression: the wrong-text prediction has the higher IoU,
-    the right-text one IoU > 0.5; e2e matches the right-text one."""
+    """The wrong-text prediction comes first (IoU 1.0), the right-text one
+    second (IoU 0.7). Bipartite: e2e matches the right-text one (1 hit of
+    2 predictions). Official greedy pairing: the GT pairs with the first
+    prediction of IoU > 0.5, the wrong one: no e2e hit, 1 detection hit."""
     gt = box(0, w=10)
     wrong = box(0, w=10)  # IoU 1.0
     right = box(0, w=7)  # IoU 0.7
-    res, metric = evaluate(
-        [sample([gt], ['hello'], [wrong, right], ['hallo', 'hello'],
-                [0.9, 0.8])],
-        score_thrs=[0.5])
+    samples = [sample([gt], ['hello'], [wrong, right], ['hallo', 'hello'],
+                      [0.9, 0.8])]
+    res, metric = evaluate(samples, score_thrs=[0.5], matching='bipartite')
     row = metric.per_threshold_results[0]
     assert row['hits'] == 1 and row['det_hits'] == 1 and row['pred_num'] == 2
     assert res['recall'] == 1.0 and res['precision'] == 0.5
+    res, metric = evaluate(samples, score_thrs=[0.5])
+    row = metric.per_threshold_results[0]
+    assert row['hits'] == 0 and row['det_hits'] == 1 and row['pred_num'] == 2
+    assert res['hmean'] == 0.0
+    assert res['det_recall'] == 1.0 and res['det_precision'] == 0.5
 
 
-def test_maximum_matching():
-    # Pred 0 matches both GTs, pred 1 only GT 0: a greedy first-come match
-    # (pred 0 -> GT 0) would get 1 hit; maximum matching gets 2.
+def test_maximum_matching_and_greedy_pairing():
+    # Pred 0 matches both GTs, pred 1 only GT 0: the official greedy
+    # pairing (GT 0 -> pred 0, then GT 1 finds no free prediction) gets 1
+    # hit (P = R = 1 / 2); maximum matching gets 2.
     gts = [box(0, w=10), box(6, w=10)]
     preds = [box(3, w=10), box(0, w=10)]
-    _, metric = evaluate(
-        [sample(gts, ['abc', 'abc'], preds, ['abc', 'abc'], [0.9, 0.9])])
+    samples = [sample(gts, ['abc', 'abc'], preds, ['abc', 'abc'],
+                      [0.9, 0.9])]
+    _, metric = evaluate(samples, matching='bipartite')
     iou = metric.results[0]['iou']
     assert (iou > 0.5).tolist() == [[True, True], [True, False]]
     assert metric.per_threshold_results[0]['hits'] == 2
+    res, metric = evaluate(samples)
+    row = metric.per_threshold_results[0]
+    assert row['hits'] == 1 and row['det_hits'] == 1
+    assert res['precision'] == res['recall'] == 0.5
+    with pytest.raises(ValueError, match='matching'):
+        E2ESpottingMetric(matching='hungarian')
 
 
 def test_generic_lexicon(tmp_path):
@@ -239,7 +264,7 @@ def test_generic_lexicon(tmp_path):
     res, _ = evaluate(samples)
     assert res['hmean'] == 0.0
     res, _ = evaluate(samples, lexicon_mode='generic', lexicon_path=str(lex))
-    assert res['hmean'] == 1.0
+    assert res['hmean'] == 1.0  # both at distance 1
     # Weak lexicon: same file format.
     res, _ = evaluate(samples, lexicon_mode='weak', lexicon_path=str(lex))
     assert res['hmean'] == 1.0
@@ -249,13 +274,13 @@ def test_generic_lexicon(tmp_path):
         lexicon_mode='generic',
         lexicon_path=str(lex),
         lexicon_max_dist_ratio=0.1)
-    assert metric.results[0]['pred_texts'] == ['he1lo', 'wrld']
+    assert metric.results[0]['pred_texts'] == ['HE1LO', 'WRLD']
     res, metric = evaluate(
         samples,
         lexicon_mode='generic',
         lexicon_path=str(lex),
         lexicon_max_dist_ratio=0.2)
-    assert metric.results[0]['pred_texts'] == ['hello', 'world']
+    assert metric.results[0]['pred_texts'] == ['HELLO', 'WORLD']
 
 
 def test_strong_lexicon(tmp_path):
@@ -266,10 +291,19 @@ def test_strong_lexicon(tmp_path):
         sample(gts, ['hello'], gts, ['he1lo'], [0.9], img_path='a/img_1.jpg'),
         sample(gts, ['hello'], gts, ['he1lo'], [0.9], img_path='b/img_2.jpg'),
     ]
+    # 'he1lo' -> 'HELLO' at distance 1 (kept); -> 'HELP' at distance 2 >=
+    # 1.5: dropped (strong lexicon), so image 2 has no prediction: 1 hit,
+    # P = 1 / 1, R = 1 / 2.
     res, metric = evaluate(
         samples, lexicon_mode='strong', lexicon_path=str(tmp_path))
-    assert [r['pred_texts'] for r in metric.results] == [['hello'], ['help']]
-    assert res['recall'] == 0.5
+    assert [r['pred_texts'] for r in metric.results] == [['HELLO'], []]
+    assert res['recall'] == 0.5 and res['precision'] == 1.0
+    # Always replaced: 'HELP' is a false positive, P = R = 1 / 2.
+    res, metric = evaluate(
+        samples, lexicon_mode='strong', lexicon_path=str(tmp_path),
+        lexicon_drop_dist=None)
+    assert [r['pred_texts'] for r in metric.results] == [['HELLO'], ['HELP']]
+    assert res['recall'] == 0.5 and res['precision'] == 0.5
     # Custom pattern and a missing per-image file.
     (tmp_path / 'img_1_lex.txt').write_text('HELLO\n')
     res, _ = evaluate(
@@ -307,8 +341,9 @@ def test_levenshtein_helpers():
     assert nearest_word('abc', ['abd', 'abe']) == ('abd', 1)  # tie: first
 
 
-def test_word_spotting():
-    metric = E2ESpottingMetric(word_spotting=True)
+def test_word_spotting_lenient_rules():
+    metric = E2ESpottingMetric(word_spotting=True, symbol_rule='strip',
+                               case_rule='lower', care_rule='alnum')
     assert not metric.is_care_word('ab')
     assert not metric.is_care_word('a-b')
     assert not metric.is_care_word('a.b')
@@ -320,14 +355,14 @@ def test_word_spotting():
     texts = ['ab', 'a-b', 'Hello!', "Bob's"]
     samples = [sample(gts, texts, gts, ['ab', 'a-b', 'hello', "BOB'S"],
                       [0.9] * 4)]
-    res, metric = evaluate(samples, word_spotting=True)
+    res, metric = evaluate(samples, word_spotting=True, **LENIENT)
     row = metric.per_threshold_results[0]
     # 'ab' and 'a-b' are don't care: not counted, predictions on them
     # discarded.
     assert row['gt_num'] == 2 and row['pred_num'] == 2 and row['hits'] == 2
     assert res['hmean'] == 1.0
     # Without word spotting they all count; 'ab'/'a-b' match exactly.
-    _, metric = evaluate(samples)
+    _, metric = evaluate(samples, **LENIENT)
     row = metric.per_threshold_results[0]
     assert row['gt_num'] == 4 and row['hits'] == 4
 
@@ -338,7 +373,7 @@ def test_filter_words_in_end_to_end_mode():
     gts = [box(0), box(20), box(40), box(60)]
     samples = [sample(gts, ['ab', 'a-b', 'Hello!', 'World'], gts,
                       ['ab', 'a-b', 'hello', 'word'], [0.9] * 4)]
-    res, metric = evaluate(samples, filter_words=True)
+    res, metric = evaluate(samples, filter_words=True, care_rule='alnum')
     row = metric.per_threshold_results[0]
     # 'ab' / 'a-b' ignored (predictions on them discarded), 'Hello!' read,
     # 'World' misread
@@ -348,26 +383,38 @@ def test_filter_words_in_end_to_end_mode():
     _, metric = evaluate(samples)
     assert metric.per_threshold_results[0]['gt_num'] == 4
     # word spotting can turn the filter off
-    _, metric = evaluate(samples, word_spotting=True, filter_words=False)
+    _, metric = evaluate(samples, word_spotting=True, filter_words=False,
+                         care_rule='alnum')
     row = metric.per_threshold_results[0]
     assert row['gt_num'] == 4 and row['hits'] == 3
 
 
 def test_empty_predictions_and_gt():
-    res, metric = evaluate([sample([box(0)], ['abc'], [], [], [])])
-    assert res['precision'] == 0.0 and res['recall'] == 0.0
-    assert res['hmean'] == 0.0 and res['det_hmean'] == 0.0
-    # No GT, some predictions: recall 1, precision 0 (compute_hmean).
-    res, _ = evaluate([sample([], [], [box(0)], ['abc'], [0.9])])
+    for rule in ('icdar', 'mmocr'):
+        res, metric = evaluate([sample([box(0)], ['abc'], [], [], [])],
+                               empty_rule=rule)
+        assert res['precision'] == 0.0 and res['recall'] == 0.0
+        assert res['hmean'] == 0.0 and res['det_hmean'] == 0.0
+    no_gt = [sample([], [], [box(0)], ['abc'], [0.9])]
+    nothing = [sample([], [], [], [], [])]
+    only_ignored = [
+        sample([box(0)], ['###'], [box(0)], ['abc'], [0.9], ignored=[True])
+    ]
+    # compute_hmean's conventions: no GT, some predictions: recall 1,
+    # precision 0; nothing at all or only an ignored word with its
+    # (discarded) prediction: everything 1.
+    res, _ = evaluate(no_gt, empty_rule='mmocr')
     assert res['recall'] == 1.0 and res['precision'] == 0.0
     assert res['hmean'] == 0.0
-    # Nothing at all: everything 1.
-    res, _ = evaluate([sample([], [], [], [], [])])
-    assert res['precision'] == res['recall'] == res['hmean'] == 1.0
-    # Only ignored GT and a prediction on it.
-    res, _ = evaluate(
-        [sample([box(0)], ['###'], [box(0)], ['abc'], [0.9], ignored=[True])])
-    assert res['hmean'] == 1.0
+    for samples in (nothing, only_ignored):
+        res, _ = evaluate(samples, empty_rule='mmocr')
+        assert res['precision'] == res['recall'] == res['hmean'] == 1.0
+    # The official script: recall = 0 without cared GT, precision = 0
+    # without counted predictions: P = R = H = 0 in all three.
+    for samples in (no_gt, nothing, only_ignored):
+        res, _ = evaluate(samples)
+        assert res['precision'] == res['recall'] == res['hmean'] == 0.0
+        assert res['det_hmean'] == 0.0
 
 
 def test_data_sample_objects_and_gpu_free():
@@ -375,3 +422,93 @@ def test_data_sample_objects_and_gpu_free():
     metric = E2ESpottingMetric()
     metric.process({}, [s])
     assert metric.compute_metrics(metric.results)['hmean'] == 1.0
+
+
+# ----------------------------------------------------------------------
+# The official ICDAR 2015 Task 4.4 rules (the defaults), by hand
+# ----------------------------------------------------------------------
+def test_official_upper_case_comparison():
+    """The script compares ``.upper()`` texts: a final sigma and a medial
+    one, or 'ß' and 'SS', match upper-cased ('ΣΟΦΌΣ', 'STRASSE') but not
+    lower-cased."""
+    samples = [
+        sample([box(0), box(20)], ['σοφός', 'Straße'], [box(0), box(20)],
+               ['σοφόσ', 'STRASSE'], [0.9, 0.9])
+    ]
+    res, _ = evaluate(samples)
+    assert res['hmean'] == 1.0
+    res, _ = evaluate(samples, case_rule='lower')
+    assert res['hmean'] == 0.0
+
+
+def test_official_special_characters():
+    """'(Hello)' loses its first and last character ('HELLO' matches);
+    '"world!"' only one at each end ('WORLD!' != 'WORLD'); nothing is
+    stripped from the prediction 'abc!': 1 hit of 3, P = R = 1 / 3.
+    Stripping both sides (symbol_rule='strip') matches all three."""
+    samples = [
+        sample([box(0), box(20), box(40)], ['(Hello)', '"world!"', 'abc'],
+               [box(0), box(20), box(40)], ['hello', 'world', 'abc!'],
+               [0.9] * 3)
+    ]
+    res, _ = evaluate(samples)
+    assert res['precision'] == res['recall'] == pytest.approx(1 / 3)
+    assert res['det_hmean'] == 1.0
+    res, _ = evaluate(samples, symbol_rule='strip')
+    assert res['hmean'] == 1.0
+
+
+def test_official_word_spotting_dictionary():
+    """include_in_dictionary: >= 3 Latin / Greek letters or '-', after a
+    final 's, end hyphens and end special characters are removed; no
+    digits, no inner special character."""
+    for word in ('abc', 'a-b', "Bob's", '"Hello!"', 'café', 'Straße',
+                 'Ελλάς', '-abc-'):
+        assert in_word_spotting_dictionary(word), word
+    for word in ('ab', 'ab1', '2017', 'a.b', '3:30', '-ab-', "ab's",
+                 'a×b', 'x y'):
+        assert not in_word_spotting_dictionary(word), word
+    assert word_spotting_transcription("Bob's") == 'Bob'
+    assert word_spotting_transcription('"Hello!"') == 'Hello'
+    assert word_spotting_transcription('-a-b-') == 'a-b'
+
+
+def test_official_word_spotting_scores():
+    """Cared: 'abc', 'a-b', "Bob's" (-> 'BOB'), '"Hello!"' (-> 'HELLO');
+    don't care: 'ab1' (digit), 'ab' (short), 'a.b' (inner '.'), the
+    predictions on them discarded. The predictions are compared as they
+    are (upper-cased): 'ABC', 'A-B', 'BOB' hit, 'HELLO!' misses: P = R =
+    3 / 4. The lenient rules (alnum care rule, both sides stripped) care
+    for 'abc', "Bob's", 'Hello', 'ab1' and hit all 4."""
+    gts = [box(20 * i) for i in range(7)]
+    texts = ['abc', 'a-b', "Bob's", '"Hello!"', 'ab1', 'ab', 'a.b']
+    preds = ['ABC', 'a-b', 'bob', 'hello!', 'ab1', 'ab', 'a.b']
+    samples = [sample(gts, texts, gts, preds, [0.9] * 7)]
+    res, metric = evaluate(samples, word_spotting=True)
+    row = metric.per_threshold_results[0]
+    assert row['gt_num'] == 4 and row['pred_num'] == 4 and row['hits'] == 3
+    assert res['precision'] == res['recall'] == pytest.approx(3 / 4)
+    res, metric = evaluate(samples, word_spotting=True, **LENIENT)
+    row = metric.per_threshold_results[0]
+    assert row['gt_num'] == 4 and row['pred_num'] == 4 and row['hits'] == 4
+
+
+def test_official_lexicon_drop(tmp_path):
+    """Weak lexicon (CRLF lines) HELLO / WORLD: 'he1lo' -> HELLO at
+    distance 1 (kept), 'wxrxd' -> WORLD at distance 2 >= 1.5: dropped, so
+    1 hit, P = 1 / 1, R = 1 / 2. The generic lexicon keeps it (replaced by
+    WORLD): P = R = 1."""
+    lex = tmp_path / 'weak.txt'
+    lex.write_bytes(b'HELLO\r\nWORLD\r\n')
+    gts = [box(0), box(20)]
+    samples = [
+        sample(gts, ['hello', 'world'], gts, ['he1lo', 'wxrxd'], [0.9, 0.9])
+    ]
+    res, metric = evaluate(samples, lexicon_mode='weak',
+                           lexicon_path=str(lex))
+    assert metric.results[0]['pred_texts'] == ['HELLO']
+    assert res['precision'] == 1.0 and res['recall'] == 0.5
+    res, metric = evaluate(samples, lexicon_mode='generic',
+                           lexicon_path=str(lex))
+    assert metric.results[0]['pred_texts'] == ['HELLO', 'WORLD']
+    assert res['hmean'] == 1.0

@@ -37,8 +37,8 @@ def test_tpn_spotter_detects_and_reads_held_out_words(tmp_path):
         'default_hooks.logger.interval=16',
         'custom_hooks.0.unlock_iter=48',
         f'train_dataloader.dataset.pipeline.2.scale=({SIZE},{SIZE})',
-        f'val_dataloader.dataset.pipeline.2.scale=({SIZE},{SIZE})',
-        f'test_dataloader.dataset.pipeline.2.scale=({SIZE},{SIZE})',
+        f'val_dataloader.dataset.pipeline.1.scale=({SIZE},{SIZE})',
+        f'test_dataloader.dataset.pipeline.1.scale=({SIZE},{SIZE})',
     ]
     start = time.time()
     out = train_on(CONFIG, data, tmp_path / 'work', options, timeout=1200)

@@ -9,7 +9,15 @@ region_channels = 256
 
 model = dict(
     type='TPNSpotter',
-    backbone=dict(type='VGG16Stride8', base_channels=64),
+    # ImageNet VGG-16 (torchvision's file; its features.* keys are renamed
+    # on load, see vgg_stride8.py). The later curriculum stages replace all
+    # weights by their load_from checkpoint after this init. Offline, put
+    # vgg16-397923af.pth in torch's hub cache (checkpoints/) or set
+    # model.backbone.init_cfg=None (random init, for tests and demos).
+    backbone=dict(
+        type='VGG16Stride8',
+        base_channels=64,
+        init_cfg=dict(type='Pretrained', checkpoint='torchvision://vgg16')),
     tpn_head=dict(
         type='TPNHead',
         in_channels=vgg_channels,
@@ -88,16 +96,19 @@ model = dict(
 # One image per iteration, short side 600 (long side <= 1200). Training
 # augmentation as in the paper: a random crop that keeps every word
 # (the window's minimum side ratio 0.5 is our choice), then the width
-# scaled by 1 or 0.8.
-load_steps = [
-    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-    dict(
-        type='LoadOCRAnnotations',
-        with_bbox=True,
-        with_polygon=True,
-        with_label=True,
-        with_text=True),
-]
+# scaled by 1 or 0.8. The ground truth is loaded first and transformed with
+# the image. (The 0.8 step's Resize records its own scale_factor, (0.8, 1),
+# not the product with the first Resize: nothing in training reads it, and
+# the crop's offset is not recorded either.)
+load_image = dict(
+    type='LoadImageFromFile', color_type='color_ignore_orientation')
+load_annotations = dict(
+    type='LoadOCRAnnotations',
+    with_bbox=True,
+    with_polygon=True,
+    with_label=True,
+    with_text=True)
+load_steps = [load_image, load_annotations]
 pack_step = dict(
     type='PackTextDetInputs',
     meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
@@ -110,8 +121,14 @@ train_pipeline = load_steps + [
                     [dict(type='Resize', scale_factor=(0.8, 1.0))]]),
     pack_step,
 ]
-test_pipeline = load_steps + [
+# Test / validation (MMOCR's textdet / textspotting order): the ground truth
+# is loaded AFTER the single Resize, so it stays in the original image's
+# frame, where the spotter maps its predictions back (divided by
+# scale_factor) and where --show-dir draws both on the original image.
+test_pipeline = [
+    load_image,
     dict(type='Resize', scale=(1200, 600), keep_ratio=True),
+    load_annotations,
     pack_step,
 ]
 

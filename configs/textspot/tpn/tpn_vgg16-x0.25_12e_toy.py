@@ -13,7 +13,8 @@ custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 vgg_channels = 128
 region_channels = 128
 model = dict(
-    backbone=dict(base_channels=16),
+    # random init: no ImageNet file at 1/4 width
+    backbone=dict(base_channels=16, init_cfg=None),
     tpn_head=dict(in_channels=vgg_channels, feat_channels=64),
     roi_pool=dict(max_width=32),
     region_encoder=dict(
@@ -35,8 +36,12 @@ train_pipeline = _base_.load_steps + [
     dict(type='Resize', scale=img_scale, keep_ratio=True),
     _base_.pack_step,
 ]
-test_pipeline = _base_.load_steps + [
+# the ground truth is loaded after Resize: it stays in the original frame,
+# where the predictions are mapped back (see _base_tpn_vgg16.py)
+test_pipeline = [
+    _base_.load_image,
     dict(type='Resize', scale=img_scale, keep_ratio=True),
+    _base_.load_annotations,
     _base_.pack_step,
 ]
 

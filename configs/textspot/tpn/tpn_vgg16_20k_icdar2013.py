@@ -4,10 +4,11 @@
 # our assumption), evaluated on the 233 test images with the ICDAR2013
 # end-to-end protocol of the lexicon-based results the paper compares with:
 # ground-truth words shorter than 3 characters or not alphanumeric are
-# "don't care" (filter_words=True). For the strong / weak / generic
-# lexicons set test_evaluator.lexicon_mode and lexicon_path (per-image
-# voc_{stem}.txt files, all test words, or the 90k generic list), and
-# test_evaluator.word_spotting=True for word spotting.
+# "don't care" (filter_words=True, care_rule='alnum'; the other rules are
+# the ICDAR 2015 script's, E2ESpottingMetric's defaults). For the strong /
+# weak / generic lexicons set test_evaluator.lexicon_mode and lexicon_path
+# (per-image voc_{stem}.txt files, all test words, or the 90k generic
+# list), and test_evaluator.word_spotting=True for word spotting.
 _base_ = [
     'tpn_vgg16_80k_synthwords.py',
     '../../_base_/datasets/icdar2013_textspotting.py',
@@ -22,7 +23,8 @@ icdar2013_textspotting_test = dict(
 train_dataloader = dict(dataset=icdar2013_textspotting_train)
 val_dataloader = dict(dataset=icdar2013_textspotting_test)
 test_dataloader = val_dataloader
-val_evaluator = dict(type='E2ESpottingMetric', filter_words=True)
+val_evaluator = dict(
+    type='E2ESpottingMetric', filter_words=True, care_rule='alnum')
 test_evaluator = val_evaluator
 
 train_cfg = dict(max_iters=20000, val_interval=5000)

@@ -1,4 +1,5 @@
-# TPN spotter curriculum, stage 1 (+2): 48k synthetic images of words from
+# TPN spotter curriculum, stage 1 (+2), from ImageNet VGG-16 (the backbone's
+# init_cfg in _base_tpn_vgg16.py): 48k synthetic images of words from
 # the 90k generic lexicon, the recognition network locked for the first 30k
 # iterations, then trained with the rest (lr 1e-3). The paper gives the
 # locked span; the stage's total length (80k) is our assumption. Data:

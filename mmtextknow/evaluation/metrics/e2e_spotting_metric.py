@@ -1,28 +1,40 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
-"""End-to-end text spotting metric (ICDAR-2015 rules) with lexicons.
+"""End-to-end text spotting metric (ICDAR 2015 Task 4.4 rules) with lexicons.
 
-Scores text spotters such as TPN (Li et al., ICCV 2017): a predicted word
-is a true positive only if its polygon overlaps a ground-truth word with
-IoU > ``match_iou_thr`` **and** its transcription matches; the
-detection-only precision / recall / hmean (IoU only) are reported
-alongside.
+Scores text spotters such as TPN (Li et al., ICCV 2017). By default it
+follows the Robust Reading Competition's end-to-end script ``script.py``
+("E2E_iou_1_1", version 1.1; public copies: PSENet ``eval/ic15_rec/``,
+MaskTextSpotterV3 ``evaluation/icdar2015/e2e/``), re-implemented here:
+
+- GT and predictions are paired greedily by IoU (> 0.5; GT in order, each
+  with the first free prediction in order), then a pair is a hit only if
+  the transcripts match (``matching='greedy'``);
+- transcripts are compared upper-cased; one special character may be
+  dropped from the GT's first and / or last position, nothing from the
+  prediction (``symbol_rule='icdar'``);
+- word spotting: only GT words passing the script's ``include_in_dictionary``
+  rule are cared for (>= 3 characters of Latin / Greek letters or ``-``
+  after removing a final ``'s``, end hyphens and end special characters;
+  no digits), their transcript reduced the same way
+  (``include_in_dictionary_transcription``), compared exactly
+  (``care_rule='icdar'``);
+- no cared GT word or no prediction: P = R = H = 0 (``empty_rule='icdar'``);
+- with a strong / weak lexicon a prediction whose nearest lexicon word is at
+  edit distance >= 1.5 is dropped, with the generic one it is kept
+  (MaskTextSpotterV3 ``prepare_results.py``, ``lexicon_drop_dist=1.5``).
+
+The detection-only precision / recall / hmean (the same pairing without the
+transcript check) are reported alongside. More lenient rules are named
+options: ``matching='bipartite'``, ``symbol_rule='strip'``,
+``case_rule='lower'``, ``care_rule='alnum'``, ``empty_rule='mmocr'``,
+``lexicon_drop_dist=None``.
 
 It is written from scratch (it reuses only MMOCR's polygon helpers and
 :func:`compute_hmean`) and avoids the defects of the ``E2EHmeanIOUMetric``
-of MMOCR's ABCNet project:
-
-1. the predictions of every score threshold are selected afresh from the
-   full set of predictions of the image (one boolean mask applied to the
-   IoU matrix, the text-match matrix and the scores together), never by
-   re-filtering an already filtered list, so indices stay aligned;
-2. the transcription takes part in the matching itself: a (GT, prediction)
-   pair is an edge of the bipartite graph only if IoU > ``match_iou_thr``
-   and the texts match, and the number of matches is maximised over that
-   graph (so a wrong-text prediction with a higher IoU cannot steal the GT
-   from a right-text one);
-3. ``lexicon_path`` is used: with ``lexicon_mode`` set, every predicted
-   text is replaced by its nearest lexicon word before matching, and a
-   ``lexicon_path`` without ``lexicon_mode`` (or the reverse) is an error.
+of MMOCR's ABCNet project: the predictions of every score threshold are
+selected afresh from the full set of the image (one boolean mask applied to
+the IoU matrix, the text-match matrix and the scores together), and
+``lexicon_path`` is used.
 """
 import os.path as osp
 from pathlib import Path
@@ -52,6 +64,48 @@ ICDAR_SPECIAL_CHARS = '!?.:,*"()\u00b7[]/\''
 
 #: Transcription of an ignored ("don't care") ground-truth word.
 IGNORE_TEXT = '###'
+
+#: Characters the word-spotting rules turn into spaces (the
+#: ``include_in_dictionary`` functions of the ICDAR 2015 script).
+WORD_SPOTTING_SPECIAL_CHARS = '\'!?.:,*"()\u00b7[]/'
+#: Letters ``include_in_dictionary`` accepts: code point ranges (inclusive)
+#: of a-z, A-Z, U+00C0-U+01BF, U+01C4-U+027F, U+0386-U+03FF and ``-``;
+#: ``\u00d7``, ``\u00f7`` and ``\u00b7`` are refused.
+WORD_SPOTTING_LETTER_RANGES = ((0x61, 0x7A), (0x41, 0x5A), (0xC0, 0x1BF),
+                               (0x1C4, 0x27F), (0x386, 0x3FF), (0x2D, 0x2D))
+WORD_SPOTTING_REFUSED = '\u00d7\u00f7\u00b7'
+
+
+def word_spotting_transcription(text: str) -> str:
+    """A GT transcript as the ICDAR 2015 word-spotting rules compare it: a
+    final ``'s`` / ``'S`` removed, then hyphens at both ends, then every
+    character of :data:`WORD_SPOTTING_SPECIAL_CHARS` replaced by a space
+    and spaces at both ends removed (``include_in_dictionary_transcription``
+    of the script)."""
+    if text[-2:] in ("'s", "'S"):
+        text = text[:-2]
+    text = text.strip('-')
+    for char in WORD_SPOTTING_SPECIAL_CHARS:
+        text = text.replace(char, ' ')
+    return text.strip()
+
+
+def in_word_spotting_dictionary(text: str, min_len: int = 3) -> bool:
+    """Whether a GT word is cared for in ICDAR 2015 word spotting
+    (``include_in_dictionary`` of the script): its
+    :func:`word_spotting_transcription` has no inner space, at least
+    ``min_len`` characters, and only letters of
+    :data:`WORD_SPOTTING_LETTER_RANGES` (so no digits)."""
+    word = word_spotting_transcription(text)
+    if ' ' in word or len(word) < min_len:
+        return False
+    for char in word:
+        if char in WORD_SPOTTING_REFUSED:
+            return False
+        code = ord(char)
+        if not any(lo <= code <= hi for lo, hi in WORD_SPOTTING_LETTER_RANGES):
+            return False
+    return True
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -110,71 +164,87 @@ def _to_polygon(poly) -> Polygon:
 
 @METRICS.register_module()
 class E2ESpottingMetric(BaseMetric):
-    """End-to-end spotting precision / recall / hmean (ICDAR-2015 rules)
-    plus detection-only precision / recall / hmean.
+    """End-to-end spotting precision / recall / hmean (ICDAR 2015 Task 4.4
+    rules by default) plus detection-only precision / recall / hmean.
 
     Each data sample (a ``TextSpottingDataSample`` or its ``to_dict()``)
     needs ``gt_instances`` with ``polygons`` (flat ``[x1, y1, ...]``
-    arrays), ``ignored`` (bool) and ``texts``, and ``pred_instances`` with
-    ``polygons``, ``scores`` and ``texts``; strong lexicons also need
-    ``img_path``.
+    arrays, in the frame of the predictions), ``ignored`` (bool) and
+    ``texts``, and ``pred_instances`` with ``polygons``, ``scores`` and
+    ``texts``; strong lexicons also need ``img_path``.
 
     **Ground truth.** A GT word is ignored ("don't care") if its
     ``ignored`` flag is set or its text is ``'###'``; with ``filter_words``
-    (on by default in ``word_spotting`` mode) also if, after the text
-    normalisation below, it is shorter than ``min_word_len`` characters or
-    is not purely alphanumeric (``str.isalnum``: e.g. ``'ab'``, ``'a-b'``,
-    ``'a.b'``, ``'3:30'``).
-    Ignored GT words are not counted in the recall.
+    (on by default in ``word_spotting`` mode) also if it fails
+    ``care_rule``: ``'icdar'`` (default) is the ICDAR 2015 word-spotting
+    rule :func:`in_word_spotting_dictionary` (``'abc'``, ``'a-b'``,
+    ``"Bob's"``, ``'"Hello!"'`` cared; ``'ab'``, ``'ab1'``, ``'a.b'``,
+    ``'3:30'`` not); ``'alnum'``: after case folding, in word spotting a
+    final ``'s`` and end hyphens removed, and ``special_chars`` stripped
+    from both ends, at least ``min_word_len`` characters and
+    ``str.isalnum`` (``'ab1'`` cared, ``'a-b'`` not; the ICDAR 2013
+    lexicon protocol of Wang et al. 2011 / Jaderberg et al. 2016). Ignored
+    GT words are not counted in the recall.
 
     **Predictions.** A prediction is discarded (counted neither as a hit
-    nor in the precision) if more than ``ignore_precision_thr`` of its
-    own area lies inside one ignored GT polygon (ICDAR rule).
+    nor in the precision) if more than ``ignore_precision_thr`` of its own
+    area lies inside one ignored GT polygon (ICDAR rule).
 
-    **Text normalisation** (applied to GT words, predictions and lexicon
-    words alike, in this order):
+    **Texts.** ``case_rule``: ``'upper'`` (default, the script's
+    ``.upper()``: Greek final and medial sigma match), ``'lower'`` or
+    ``'none'``. ``symbol_rule`` (``special_chars``, default
+    :data:`ICDAR_SPECIAL_CHARS`, ``!?.:,*"()·[]/'``):
 
-    - ``ignore_case``: lower-case;
-    - ``word_spotting`` only (ICDAR word-spotting rules): a trailing
-      possessive ``'s`` is removed (``"Bob's"`` -> ``'Bob'``), then
-      leading / trailing hyphens;
-    - ``symbol_rule='strip'`` (default): every leading and trailing
-      character of ``special_chars`` (default :data:`ICDAR_SPECIAL_CHARS`,
-      ``!?.:,*"()·[]/'``) is stripped from both sides, so ``'Hello!'``,
-      ``'"hello"'`` and ``'hello'`` all match; characters inside a word
-      are kept (``'a.b'`` != ``'ab'``). This is the ICDAR-2015 script with
-      ``ONLY_REMOVE_FIRST_LAST_CHARACTER=False``.
-      ``symbol_rule='icdar'`` is the script's default instead: nothing is
-      stripped from the prediction, and the GT matches if equal to the
-      prediction as is or after removing one special character at its
-      start and / or one at its end.
-      ``symbol_rule='none'``: exact comparison (after the steps above).
+    - ``'icdar'`` (default, the script's
+      ``ONLY_REMOVE_FIRST_LAST_CHARACTER=True``): nothing is stripped from
+      the prediction; end to end, the GT matches if equal to it as is or
+      after removing one special character at its start and / or one at its
+      end; in word spotting the GT's :func:`word_spotting_transcription` must
+      equal the prediction;
+    - ``'strip'`` (the script with ``ONLY_REMOVE_FIRST_LAST_CHARACTER=
+      False``): every leading / trailing special character is stripped from
+      both sides, and in word spotting also a final ``'s`` and end hyphens
+      from both sides;
+    - ``'none'``: exact comparison after case folding.
 
     **Lexicons** (``lexicon_mode``): ``'generic'`` / ``'weak'``:
     ``lexicon_path`` is a text file with one word per line (blank lines
-    skipped); ``'strong'``: ``lexicon_path`` is a directory holding one
-    such file per image, named by ``strong_lexicon_pattern`` with
-    ``{stem}`` the image file stem (ICDAR-2015: ``voc_img_12.txt`` for
-    ``img_12.jpg``). Each normalised predicted text is replaced by the
-    normalised lexicon word at the smallest Levenshtein distance (ties: the
-    earliest word of the file). If ``lexicon_max_dist_ratio`` is set and
-    that distance divided by ``max(len(pred), len(word), 1)`` exceeds it,
-    the prediction is kept unchanged instead (default ``None``: always
-    replaced, the usual closed-vocabulary protocol).
+    skipped, CRLF line ends accepted); ``'strong'``: ``lexicon_path`` is a
+    directory holding one such file per image, named by
+    ``strong_lexicon_pattern`` with ``{stem}`` the image file stem
+    (ICDAR 2015: ``voc_img_12.txt`` for ``img_12.jpg``). Each predicted
+    text (case folded) is replaced by the lexicon word at the smallest
+    Levenshtein distance (ties: the earliest word of the file). With a
+    strong or weak lexicon, a prediction at distance >= ``lexicon_drop_dist``
+    (default 1.5, i.e. 2 or more edits) is dropped; with the generic one it
+    is always kept (MaskTextSpotterV3's ``prepare_results.py``, which uses a
+    weighted edit distance; ours is the plain one). If
+    ``lexicon_max_dist_ratio`` is set and the distance divided by
+    ``max(len(pred), len(word), 1)`` exceeds it, the prediction keeps its
+    own text instead.
 
     **Matching**, for every score threshold ``t`` independently, from all
     the predictions of the image: the kept predictions are those with
-    ``score >= t`` (compared in float32) that were not discarded; an
-    end-to-end edge joins a cared GT word and a kept prediction if their
-    IoU > ``match_iou_thr`` and their texts match; the number of hits is
-    the maximum one-to-one matching of that bipartite graph (``scipy``'s
-    ``maximum_bipartite_matching``, exact, not greedy). The detection
-    hits are the same with the IoU condition only. Then
-    ``precision = hits / kept predictions``, ``recall = hits / cared GT
-    words`` summed over the dataset, with :func:`compute_hmean`'s
-    conventions for empty sets: no cared GT word gives recall 1 and
-    precision 1 if there is no kept prediction, else 0; no kept prediction
-    (with GT words) gives precision 0.
+    ``score >= t`` (compared in float32) that were not discarded or
+    dropped. ``matching='greedy'`` (default, the script): every cared GT
+    word in order is paired with the first still free kept prediction (in
+    the model's output order) with IoU > ``match_iou_thr``; a pair is an
+    end-to-end hit if the texts match, and every pair is a detection hit.
+    ``matching='bipartite'``: the hits are the maximum one-to-one matching
+    (``scipy``'s ``maximum_bipartite_matching``) of the graph whose edges
+    are the pairs with IoU > ``match_iou_thr`` and, end to end, matching
+    texts (a wrong-text prediction of higher IoU cannot take the GT from a
+    right-text one). Then ``precision = hits / kept predictions``,
+    ``recall = hits / cared GT words`` summed over the dataset. Empty sets,
+    ``empty_rule='icdar'`` (default, the script): 0 / 0 is 0 for both, so
+    a set without cared GT gives P = R = H = 0; ``'mmocr'``:
+    :func:`compute_hmean`'s convention (no cared GT: recall 1, precision 1
+    if there is no kept prediction either, else 0).
+
+    The script scores one submission; here the score threshold of best
+    end-to-end hmean over ``score_thrs`` is reported (and, separately, the
+    best detection one): choose it on a validation split, then pass it as
+    the only threshold for test numbers.
 
     Returned metrics (under ``prefix/``): ``precision``, ``recall``,
     ``hmean``, ``best_score_thr`` at the threshold of best end-to-end
@@ -202,23 +272,32 @@ class E2ESpottingMetric(BaseMetric):
         strong_lexicon_pattern (str): File name of an image's strong
             lexicon, ``{stem}`` replaced by the image stem. Defaults to
             ``'voc_{stem}.txt'``.
+        lexicon_drop_dist (float, optional): See above; ``None`` never
+            drops. Defaults to 1.5.
         lexicon_max_dist_ratio (float, optional): See above. Defaults to
             None.
         word_spotting (bool): Word-spotting mode. Defaults to False.
         min_word_len (int): Shortest cared word when ``filter_words``.
             Defaults to 3.
-        filter_words (bool, optional): Whether GT words shorter than
-            ``min_word_len`` or not alphanumeric are "don't care". ``None``
-            (default) follows ``word_spotting`` (ICDAR-2015 rules: only
-            there). ``True`` in end-to-end mode gives the ICDAR-2013
-            protocol of the lexicon-based end-to-end results (Wang et al.
-            2011, Jaderberg et al. 2016, whom the TPN paper compares with):
-            see ``configs/textspot/tpn/tpn_vgg16_20k_icdar2013.py``.
-        ignore_case (bool): Case-insensitive comparison. Defaults to True.
-        symbol_rule (str): ``'strip'``, ``'icdar'`` or ``'none'``.
-            Defaults to ``'strip'``.
+        filter_words (bool, optional): Whether GT words failing
+            ``care_rule`` are "don't care". ``None`` (default) follows
+            ``word_spotting`` (ICDAR 2015: only there). ``True`` with
+            ``care_rule='alnum'`` in end-to-end mode is the ICDAR 2013
+            protocol of the lexicon-based end-to-end results the TPN paper
+            compares with (see
+            ``configs/textspot/tpn/tpn_vgg16_20k_icdar2013.py``).
+        care_rule (str): ``'icdar'`` or ``'alnum'``. Defaults to
+            ``'icdar'``.
+        case_rule (str): ``'upper'``, ``'lower'`` or ``'none'``. Defaults
+            to ``'upper'``.
+        symbol_rule (str): ``'icdar'``, ``'strip'`` or ``'none'``.
+            Defaults to ``'icdar'``.
         special_chars (str): Characters of the symbol rule. Defaults to
             :data:`ICDAR_SPECIAL_CHARS`.
+        matching (str): ``'greedy'`` or ``'bipartite'``. Defaults to
+            ``'greedy'``.
+        empty_rule (str): ``'icdar'`` or ``'mmocr'``. Defaults to
+            ``'icdar'``.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
         prefix (str, optional): Prefix of the metric names. Defaults to
             ``'e2e'``.
@@ -235,13 +314,17 @@ class E2ESpottingMetric(BaseMetric):
                  lexicon_mode: Optional[str] = None,
                  lexicon_path: Optional[str] = None,
                  strong_lexicon_pattern: str = 'voc_{stem}.txt',
+                 lexicon_drop_dist: Optional[float] = 1.5,
                  lexicon_max_dist_ratio: Optional[float] = None,
                  word_spotting: bool = False,
                  min_word_len: int = 3,
                  filter_words: Optional[bool] = None,
-                 ignore_case: bool = True,
-                 symbol_rule: str = 'strip',
+                 care_rule: str = 'icdar',
+                 case_rule: str = 'upper',
+                 symbol_rule: str = 'icdar',
                  special_chars: str = ICDAR_SPECIAL_CHARS,
+                 matching: str = 'greedy',
+                 empty_rule: str = 'icdar',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -255,16 +338,26 @@ class E2ESpottingMetric(BaseMetric):
         if thrs.size == 0:
             raise ValueError('score_thrs gives no threshold')
         self.score_thrs = thrs
-        if symbol_rule not in ('strip', 'icdar', 'none'):
-            raise ValueError(f'symbol_rule must be strip, icdar or none, '
-                             f'got {symbol_rule!r}')
+        for name, value, choices in (
+                ('symbol_rule', symbol_rule, ('icdar', 'strip', 'none')),
+                ('case_rule', case_rule, ('upper', 'lower', 'none')),
+                ('care_rule', care_rule, ('icdar', 'alnum')),
+                ('matching', matching, ('greedy', 'bipartite')),
+                ('empty_rule', empty_rule, ('icdar', 'mmocr'))):
+            if value not in choices:
+                raise ValueError(f'{name} must be one of {choices}, got '
+                                 f'{value!r}')
         self.symbol_rule = symbol_rule
+        self.case_rule = case_rule
+        self.care_rule = care_rule
+        self.matching = matching
+        self.empty_rule = empty_rule
         self.special_chars = special_chars
         self.word_spotting = word_spotting
         self.min_word_len = int(min_word_len)
         self.filter_words = (word_spotting
                              if filter_words is None else bool(filter_words))
-        self.ignore_case = ignore_case
+        self.lexicon_drop_dist = lexicon_drop_dist
         self.lexicon_max_dist_ratio = lexicon_max_dist_ratio
         self.strong_lexicon_pattern = strong_lexicon_pattern
         if '{stem}' not in strong_lexicon_pattern:
@@ -300,30 +393,49 @@ class E2ESpottingMetric(BaseMetric):
     # ------------------------------------------------------------------
     # Text rules
     # ------------------------------------------------------------------
+    def fold_case(self, text: str) -> str:
+        """``text`` under ``case_rule``."""
+        if self.case_rule == 'upper':
+            return text.upper()
+        if self.case_rule == 'lower':
+            return text.lower()
+        return text
+
     def normalize(self, text: str) -> str:
-        """The text as compared: case folding, word-spotting possessive /
-        hyphen rules and, with ``symbol_rule='strip'``, leading / trailing
-        special characters removed."""
-        text = str(text)
-        if self.ignore_case:
-            text = text.lower()
-        if self.word_spotting:
-            if text[-2:] in ("'s", "'S"):
-                text = text[:-2]
-            text = text.strip('-')
+        """A predicted (or lexicon) text as compared: case folded and, with
+        ``symbol_rule='strip'``, word-spotting possessive / hyphen rules and
+        leading / trailing special characters removed."""
+        text = self.fold_case(str(text))
         if self.symbol_rule == 'strip':
+            if self.word_spotting:
+                if text[-2:] in ("'s", "'S"):
+                    text = text[:-2]
+                text = text.strip('-')
             text = text.strip(self.special_chars)
         return text
 
+    def normalize_gt(self, text: str) -> str:
+        """A GT text as compared: in word spotting with
+        ``symbol_rule='icdar'`` its :func:`word_spotting_transcription`
+        case folded, else as :meth:`normalize`."""
+        if self.word_spotting and self.symbol_rule == 'icdar':
+            return self.fold_case(word_spotting_transcription(str(text)))
+        return self.normalize(text)
+
     def is_care_word(self, text: str) -> bool:
-        """Whether a (non ``###``) GT word is cared for: always, except in
-        with ``filter_words`` (word-spotting mode by default), where it must
-        be alphanumeric and at least ``min_word_len`` long after
-        normalisation (special characters at both ends stripped whatever the
-        ``symbol_rule``)."""
+        """Whether a (non ``###``) GT word is cared for: always, except with
+        ``filter_words`` (word-spotting mode by default), where it must
+        pass ``care_rule``."""
         if not self.filter_words:
             return True
-        word = self.normalize(text).strip(self.special_chars)
+        if self.care_rule == 'icdar':
+            return in_word_spotting_dictionary(str(text), self.min_word_len)
+        word = self.fold_case(str(text))
+        if self.word_spotting:
+            if word[-2:] in ("'s", "'S"):
+                word = word[:-2]
+            word = word.strip('-')
+        word = word.strip(self.special_chars)
         return len(word) >= self.min_word_len and word.isalnum()
 
     def texts_match(self, gt: str, pred: str) -> bool:
@@ -331,7 +443,8 @@ class E2ESpottingMetric(BaseMetric):
         match under ``symbol_rule``."""
         if gt == pred:
             return True
-        if self.symbol_rule != 'icdar' or not gt:
+        if (self.symbol_rule != 'icdar' or self.word_spotting
+                or not gt):
             return False
         first = gt[0] in self.special_chars
         last = gt[-1] in self.special_chars
@@ -377,12 +490,17 @@ class E2ESpottingMetric(BaseMetric):
         return self._strong_cache[path]
 
     def apply_lexicon(self, text: str,
-                      lexicon: Optional[Sequence[str]]) -> str:
-        """Normalised ``text`` replaced by its nearest lexicon word (see
-        the class docstring for the distance rule)."""
+                      lexicon: Optional[Sequence[str]]) -> Optional[str]:
+        """Normalised ``text`` replaced by its nearest lexicon word, or
+        ``None`` if the prediction is dropped (see the class docstring for
+        the distance rules)."""
         if lexicon is None:
             return text
         word, dist = nearest_word(text, lexicon)
+        if (self.lexicon_drop_dist is not None
+                and self.lexicon_mode != 'generic'
+                and dist >= self.lexicon_drop_dist):
+            return None
         if self.lexicon_max_dist_ratio is not None and dist / max(
                 len(text), len(word), 1) > self.lexicon_max_dist_ratio:
             return text
@@ -440,16 +558,20 @@ class E2ESpottingMetric(BaseMetric):
                     if inter / (area + 1e-5) > self.ignore_precision_thr:
                         keep[j] = False
                         break
+            lexicon = self.lexicon_for(sample.get('img_path', None)) \
+                if keep.any() else None
+            norm_preds = {}
+            for j in np.flatnonzero(keep):
+                text = self.apply_lexicon(
+                    self.normalize(pred_texts[j]), lexicon)
+                if text is None:  # dropped by the lexicon step
+                    keep[j] = False
+                else:
+                    norm_preds[j] = text
             pred_ids = np.flatnonzero(keep)
             care_ids = np.flatnonzero(~gt_ignored)
-
-            lexicon = self.lexicon_for(sample.get('img_path', None)) \
-                if len(pred_ids) else None
-            norm_preds = [
-                self.apply_lexicon(self.normalize(pred_texts[j]), lexicon)
-                for j in pred_ids
-            ]
-            norm_gts = [self.normalize(gt_texts[i]) for i in care_ids]
+            norm_preds = [norm_preds[j] for j in pred_ids]
+            norm_gts = [self.normalize_gt(gt_texts[i]) for i in care_ids]
 
             iou = np.zeros((len(care_ids), len(pred_ids)), dtype=np.float64)
             text_ok = np.zeros_like(iou, dtype=bool)
@@ -476,6 +598,39 @@ class E2ESpottingMetric(BaseMetric):
             csr_matrix(edges.astype(np.int8)), perm_type='row')
         return int(np.sum(matched != -1))
 
+    @staticmethod
+    def _greedy_pairs(iou_ok: np.ndarray) -> List[Tuple[int, int]]:
+        """The ICDAR script's pairing: each GT row in order takes the first
+        still free prediction column whose entry is True."""
+        free = np.ones(iou_ok.shape[1], dtype=bool)
+        pairs = []
+        for g in range(iou_ok.shape[0]):
+            cand = np.flatnonzero(iou_ok[g] & free)
+            if cand.size:
+                free[cand[0]] = False
+                pairs.append((g, int(cand[0])))
+        return pairs
+
+    def _hits(self, det_ok: np.ndarray,
+              text_ok: np.ndarray) -> Tuple[int, int]:
+        """(end-to-end hits, detection hits) of one image's selection."""
+        if self.matching == 'greedy':
+            pairs = self._greedy_pairs(det_ok)
+            return sum(bool(text_ok[g, p]) for g, p in pairs), len(pairs)
+        return (self._max_matching(det_ok & text_ok),
+                self._max_matching(det_ok))
+
+    def _prf(self, hits: int, gt_num: int,
+             pred_num: int) -> Tuple[float, float, float]:
+        """(recall, precision, hmean) under ``empty_rule``."""
+        if self.empty_rule == 'mmocr':
+            return compute_hmean(hits, hits, gt_num, pred_num)
+        recall = hits / gt_num if gt_num else 0.0
+        precision = hits / pred_num if pred_num else 0.0
+        hmean = (0.0 if recall + precision == 0 else
+                 2 * recall * precision / (recall + precision))
+        return recall, precision, hmean
+
     def per_threshold(self, results: List[Dict]) -> List[Dict]:
         """Counts and precision / recall / hmean (end-to-end and detection)
         at every score threshold."""
@@ -488,13 +643,11 @@ class E2ESpottingMetric(BaseMetric):
                 # Fresh selection from the full prediction set of the image.
                 sel = r['scores'] >= np.float32(thr)
                 pred_num += int(sel.sum())
-                det = det_ok[:, sel]
-                det_hits += self._max_matching(det)
-                e2e_hits += self._max_matching(det & r['text_match'][:, sel])
-            rec, prec, hmean = compute_hmean(e2e_hits, e2e_hits, gt_num,
-                                             pred_num)
-            d_rec, d_prec, d_hmean = compute_hmean(det_hits, det_hits,
-                                                   gt_num, pred_num)
+                e2e, det = self._hits(det_ok[:, sel], r['text_match'][:, sel])
+                e2e_hits += e2e
+                det_hits += det
+            rec, prec, hmean = self._prf(e2e_hits, gt_num, pred_num)
+            d_rec, d_prec, d_hmean = self._prf(det_hits, gt_num, pred_num)
             rows.append(
                 dict(
                     score_thr=float(thr),

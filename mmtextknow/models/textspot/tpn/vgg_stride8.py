@@ -25,8 +25,11 @@ stage1.conv1_1.conv.weight`` and ``features.28.bias ->
 stage5.conv5_3.conv.bias``. :func:`convert_vgg16_torchvision_state_dict`
 applies it to a whole state dict (dropping ``classifier.*``). The backbone
 also renames torchvision keys itself when a state dict is loaded into it, so
-``init_cfg=dict(type='Pretrained', checkpoint='/local/vgg16-397923af.pth')``
-works directly with the torchvision file (nothing is ever downloaded).
+``init_cfg=dict(type='Pretrained', checkpoint='torchvision://vgg16')`` (the
+paper configs' ImageNet start: MMEngine reads torchvision's
+``vgg16-397923af.pth`` from torch.hub's cache, ``<hub dir>/checkpoints/``,
+downloading it only when absent) or a local path to that file works
+directly.
 """
 import warnings
 from collections import OrderedDict
