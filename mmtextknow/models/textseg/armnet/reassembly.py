@@ -12,22 +12,34 @@ from torch import Tensor
 
 def _reassemble_torch(features: Tensor, kernels: Tensor, k_up: int,
                       scale: int, group_size: int) -> Tensor:
-    """Vectorised reassembly: unfold the source, contract with the kernels.
+    """Reassembly as ``k_up^2`` shifted multiply-adds into one buffer.
 
-    Output position ``(y, x)`` reads the ``k_up x k_up`` neighbourhood of
-    source position ``(y // scale, x // scale)``, so with ``y = h * scale + i``
-    the neighbourhood depends on ``h`` only and the kernels of the ``scale^2``
-    sub-positions ``(i, j)`` are contracted with the same unfolded patch.
+    Output position ``(h * scale + i, w * scale + j)`` reads the
+    ``k_up x k_up`` neighbourhood of source position ``(h, w)``; for each
+    neighbour offset ``(a, b)`` the shifted (zero-padded) source is a view,
+    broadcast over the ``scale^2`` sub-positions ``(i, j)`` and multiplied
+    by that offset's kernel weights. Memory: the output and the padded
+    source (an unfold would hold ``k_up^2`` copies of the source, and a
+    batched einsum over positions runs thousands of tiny matrix products).
     """
     n, c, h, w = features.shape
-    kk = k_up * k_up
-    # (n, G, C/G, k^2, h, w): the zero-padded neighbourhood of each source.
-    patches = F.unfold(features, k_up, padding=(k_up - 1) // 2)
-    patches = patches.view(n, group_size, c // group_size, kk, h, w)
-    # (n, G*k^2, sh, sw) -> (n, G, k^2, h, i, w, j)
-    kernels = kernels.view(n, group_size, kk, h, scale, w, scale)
-    out = torch.einsum('ngckhw,ngkhiwj->ngchiwj', patches, kernels)
-    return out.reshape(n, c, h * scale, w * scale)
+    pad = (k_up - 1) // 2
+    padded = F.pad(features, (pad, pad, pad, pad)).view(
+        n, group_size, c // group_size, 1, 1, h + 2 * pad, w + 2 * pad)
+    # (n, G*k^2, sh, sw) -> (n, G, k^2, 1, i, j, h, w): sub-position major,
+    # so that every multiply-add runs along contiguous rows.
+    kernels = kernels.view(n, group_size, k_up * k_up, h, scale, w,
+                           scale).permute(0, 1, 2, 4, 6, 3, 5).contiguous()
+    kernels = kernels.unsqueeze(3)
+    out = features.new_zeros(n, group_size, c // group_size, scale, scale,
+                             h, w)
+    for a in range(k_up):
+        for b in range(k_up):
+            out.addcmul_(padded[..., a:a + h, b:b + w],
+                         kernels[:, :, a * k_up + b])
+    # (n, G, C/G, i, j, h, w) -> (n, C, h * scale + i, w * scale + j)
+    return out.permute(0, 1, 2, 5, 3, 6, 4).reshape(n, c, h * scale,
+                                                    w * scale)
 
 
 def content_aware_reassembly(features: Tensor,
@@ -45,8 +57,8 @@ def content_aware_reassembly(features: Tensor,
     The kernels are used as given; normalise them first (softmax over the
     ``k_up^2`` weights, e.g. ``CARAFEPack.kernel_normalizer``).
 
-    On CUDA tensors mmcv's kernel is called; elsewhere an unfold + einsum
-    implementation runs (it holds ``k_up^2`` copies of ``features``).
+    On CUDA tensors mmcv's kernel is called; elsewhere a pure-PyTorch
+    implementation runs (``k_up^2`` shifted multiply-adds).
 
     Args:
         features (Tensor): Source features, ``N x C x H x W``.
