@@ -12,34 +12,34 @@ from torch import Tensor
 
 def _reassemble_torch(features: Tensor, kernels: Tensor, k_up: int,
                       scale: int, group_size: int) -> Tensor:
-    """Reassembly as ``k_up^2`` shifted multiply-adds into one buffer.
+    """Reassembly as ``k_up^2`` shifted multiply-adds at the output size.
 
-    Output position ``(h * scale + i, w * scale + j)`` reads the
-    ``k_up x k_up`` neighbourhood of source position ``(h, w)``; for each
-    neighbour offset ``(a, b)`` the shifted (zero-padded) source is a view,
-    broadcast over the ``scale^2`` sub-positions ``(i, j)`` and multiplied
-    by that offset's kernel weights. Memory: the output and the padded
-    source (an unfold would hold ``k_up^2`` copies of the source, and a
-    batched einsum over positions runs thousands of tiny matrix products).
+    Output position ``(y, x)`` reads the ``k_up x k_up`` neighbourhood of
+    source position ``(y // scale, x // scale)``: the zero-padded source,
+    nearest-upsampled by ``scale``, shifted by ``scale`` times the
+    neighbour offset ``(a, b)``, is that neighbour for every output
+    position at once. Each offset is one product with its kernel weights
+    (broadcast over the channels of a group), summed. Memory: the padded,
+    upsampled source and the output (an unfold would hold ``k_up^2``
+    copies of the source, and a batched einsum over positions runs
+    thousands of tiny matrix products).
     """
     n, c, h, w = features.shape
     pad = (k_up - 1) // 2
-    padded = F.pad(features, (pad, pad, pad, pad)).view(
-        n, group_size, c // group_size, 1, 1, h + 2 * pad, w + 2 * pad)
-    # (n, G*k^2, sh, sw) -> (n, G, k^2, 1, i, j, h, w): sub-position major,
-    # so that every multiply-add runs along contiguous rows.
-    kernels = kernels.view(n, group_size, k_up * k_up, h, scale, w,
-                           scale).permute(0, 1, 2, 4, 6, 3, 5).contiguous()
-    kernels = kernels.unsqueeze(3)
-    out = features.new_zeros(n, group_size, c // group_size, scale, scale,
-                             h, w)
+    sh, sw = h * scale, w * scale
+    source = F.interpolate(
+        F.pad(features, (pad, pad, pad, pad)), scale_factor=scale,
+        mode='nearest').view(n, group_size, c // group_size,
+                             (h + 2 * pad) * scale, (w + 2 * pad) * scale)
+    kernels = kernels.view(n, group_size, 1, k_up * k_up, sh, sw)
+    out = None
     for a in range(k_up):
         for b in range(k_up):
-            out.addcmul_(padded[..., a:a + h, b:b + w],
-                         kernels[:, :, a * k_up + b])
-    # (n, G, C/G, i, j, h, w) -> (n, C, h * scale + i, w * scale + j)
-    return out.permute(0, 1, 2, 5, 3, 6, 4).reshape(n, c, h * scale,
-                                                    w * scale)
+            term = source[..., a * scale:a * scale + sh,
+                          b * scale:b * scale + sw] * kernels[:, :, :,
+                                                              a * k_up + b]
+            out = term if out is None else out + term
+    return out.view(n, c, sh, sw)
 
 
 def content_aware_reassembly(features: Tensor,
