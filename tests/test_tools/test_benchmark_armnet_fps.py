@@ -34,16 +34,38 @@ def _module_names(result: dict) -> list:
     return [row['module'] for row in result['modules']]
 
 
+# The toy ARM-Net on its undilated backbone (output stride 32, C2..C5, three
+# DPD stages), as configs/textseg/armnet/armnet_resnet50_100e_totaltext_os32.py
+# is to the ResNet-50 default.
+TOY_OS32 = """_base_ = ['{toy}']
+model = dict(
+    backbone=dict(strides=(1, 2, 2, 2), dilations=(1, 1, 1, 1),
+                  out_indices=(0, 1, 2, 3)),
+    decoder=dict(in_channels=[16, 32, 64, 144]))
+"""
+
+
 def test_benchmark_armnet_fps_json(tmp_path, monkeypatch):
     out = tmp_path / 'fps.json'
-    proc = _run(['--armnet-config', ARMNET_TOY, '--fcn-config', FCN_TOY,
-                 '--json', str(out)] + TINY, monkeypatch)
+    os32 = tmp_path / 'armnet_toy_os32.py'
+    os32.write_text(TOY_OS32.format(toy=REPO_ROOT / ARMNET_TOY))
+    proc = _run(['--armnet-config', ARMNET_TOY, str(os32), '--fcn-config',
+                 FCN_TOY, '--json', str(out)] + TINY, monkeypatch)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'ARM-Net / FCN time (this run)' in proc.stdout
+    assert 'ARM-Net#2 / ARM-Net time (this run)' in proc.stdout
     assert 'torch threads: 1' in proc.stdout
 
     results = json.loads(out.read_text())
     assert results['size'] == 64 and results['threads'] == 1
+    assert list(results['models']) == ['ARM-Net', 'ARM-Net#2', 'FCN']
+    assert results['models']['ARM-Net#2']['config'] == str(os32)
+    ratios = results['armnet_time_ratios']
+    assert set(ratios) == {'ARM-Net', 'ARM-Net#2'}
+    assert ratios['ARM-Net'] == 1 and ratios['ARM-Net#2'] > 0
+    # The stride-32 variant has two more DPD stages (C4, C3 fusions).
+    assert (results['models']['ARM-Net#2']['params_m'] >
+            results['models']['ARM-Net']['params_m'])
     armnet, fcn = results['models']['ARM-Net'], results['models']['FCN']
     # A 'rem' row only when the config's ARM-Net has a REM.
     # The toy ARM-Net has a REM: it gets its own row.
@@ -126,7 +148,8 @@ def test_derived_fcn_baseline_shares_the_backbone():
     cfg = tool.derived_fcn_config(str(REPO_ROOT / ARMNET_TOY))
     assert cfg['type'] == 'FCNTextSegmentor'
     assert cfg['backbone'] == armnet_cfg.backbone
-    assert len(cfg['decode_head']['in_channels']) == 4  # C2..C5
+    # C2 and C5 of the output-stride-8 ResNet-18 at a quarter width.
+    assert cfg['decode_head']['in_channels'] == [16, 128]
     fcn = MODELS.build(cfg).eval()
     with torch.no_grad():  # the head's widths chain with the backbone's
         logits = fcn._forward(torch.randn(1, 3, 64, 64))

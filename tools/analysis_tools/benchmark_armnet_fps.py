@@ -1,21 +1,25 @@
 """Time ARM-Net's inference, module by module, next to a plain FCN baseline.
 
-Builds ARM-Net and an FCN baseline from their configs (random weights: the
-speed does not depend on them), puts both in eval mode and times, under
-``torch.no_grad()`` on a seeded random normalised batch:
+Builds ARM-Net (one or more configs) and an FCN baseline from their configs
+(random weights: the speed does not depend on them), puts them in eval mode
+and times, under ``torch.no_grad()`` on a seeded random normalised batch:
 
 - each whole model, ``model._forward(inputs)`` (the tensor mode: logits at
   the input size, no data preprocessor, no post-processing), reported as
   the median time and FPS (batch / median seconds);
 - ARM-Net's modules in sequence, each on the real output of the previous
-  one: ``backbone`` (C2..C5), ``tsm`` (on C5; when the model has one),
+  one: ``backbone`` (its levels: C2 and C5 at output stride 8 in the paper
+  configs, C2..C5 at stride 32), ``tsm`` (on C5; when the model has one),
   ``decoder`` (the DPD, to stride-4 features), ``rem`` (only when the
   model has a REM: ``model.rem(feats) -> (enhanced_feats, attn_logits)``)
   and ``head`` (``decode_head(feats, out_shape)``, incl. the up-sampling
   to the input size); the sum of the modules is shown against the
   whole-model time (they differ by the Python glue and timing noise);
 - the FCN's ``backbone``, ``neck`` (if any) and ``head`` the same way;
-- the ARM-Net / FCN time ratio measured in this run.
+- the ARM-Net / FCN time ratio measured in this run and, given several
+  ARM-Net configs (e.g. the output-stride-8 default and
+  ``armnet_resnet50_100e_totaltext_os32.py``), each one's time over the
+  first one's.
 
 All of these are measured in the same rounds: ``--warmup`` untimed rounds,
 then ``--repeats`` timed rounds that each call every whole model and every
@@ -25,20 +29,26 @@ ratio (still, compare numbers of one run, on an otherwise idle machine).
 
 The FCN baseline: no FCN config with ARM-Net's ResNet-50 exists (the one in
 ``configs/textseg/fcn`` is the ResNet-18 toy), so by default the baseline is
-ARM-Net's own model config overridden into an ``FCNTextSegmentor``: the same
-backbone config (same depth, C2..C5), no TSM and no DPD, and the toy FCN's
-head (``FCNTextSegHead``: 1x1 lateral convs of the four levels summed at
-stride 4, one 3x3 conv-BN-ReLU with 64 channels, a 1x1 conv to the logit).
-``--fcn-config`` times the model of another config instead.
+the first ARM-Net config's model overridden into an ``FCNTextSegmentor``:
+the same backbone config (same depth, strides and output levels), no TSM
+and no DPD, and the toy FCN's head (``FCNTextSegHead``: 1x1 lateral convs of
+the levels summed at stride 4, one 3x3 conv-BN-ReLU with 64 channels, a 1x1
+conv to the logit). ``--fcn-config`` times the model of another config
+instead.
 
 Input size: the paper does not state its test size; our textseg configs
 train on 512 x 512 crops, hence the default ``--size 512``. The size must
-be a multiple of 32 (the deepest stride).
+be a multiple of 32 (the largest backbone stride).
 
-Example (the defaults: ResNet-50 ARM-Net and FCN, one 512 x 512 image)::
+Examples (the defaults: ResNet-50 ARM-Net and FCN, one 512 x 512 image; then
+output stride 8 against 32 in one run)::
 
     python tools/analysis_tools/benchmark_armnet_fps.py --threads 2 \
         --repeats 3 --warmup 1 --json work_dirs/armnet_fps.json
+    python tools/analysis_tools/benchmark_armnet_fps.py --threads 2 \
+        --repeats 3 --warmup 1 --armnet-config \
+        configs/textseg/armnet/armnet_resnet50_100e_totaltext.py \
+        configs/textseg/armnet/armnet_resnet50_100e_totaltext_os32.py
 """
 import sys
 from pathlib import Path
@@ -81,13 +91,15 @@ StageFn = Callable[[nn.Module, Tensor], List[Stage]]
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument(
-        '--armnet-config', default=DEFAULT_ARMNET_CONFIG,
-        help='A config with an ARMNet model')
+        '--armnet-config', nargs='+', default=[DEFAULT_ARMNET_CONFIG],
+        help='One or more configs with an ARMNet model, timed in the same '
+        'rounds (rows ARM-Net, ARM-Net#2, ...; times compared with the '
+        'first\'s)')
     parser.add_argument(
         '--fcn-config', default=None,
         help='A config with an FCNTextSegmentor model (default: an '
-        'FCNTextSegmentor on the ARM-Net config\'s backbone, with the toy '
-        'FCN\'s head)')
+        'FCNTextSegmentor on the first ARM-Net config\'s backbone, with the '
+        'toy FCN\'s head)')
     parser.add_argument(
         '--size', type=int, default=512,
         help='Input side, a multiple of 32 (default 512: the training crop '
@@ -242,38 +254,50 @@ def summarise(config: str, model: nn.Module, stages: List[Stage],
 
 
 def format_table(results: Dict[str, dict]) -> str:
-    """The per-module and whole-model rows of both models as a table."""
-    lines = [f'{"model":<8}{"module":<22}{"params (M)":>11}'
+    """The per-module and whole-model rows of every model as a table."""
+    lines = [f'{"model":<10}{"module":<22}{"params (M)":>11}'
              f'{"median ms":>11}{"share":>8}{"FPS":>9}']
     lines.append('-' * len(lines[0]))
     for name, res in results.items():
         for row in res['modules']:
-            lines.append(f'{name:<8}{row["module"]:<22}'
+            lines.append(f'{name:<10}{row["module"]:<22}'
                          f'{row["params_m"]:>11.2f}{row["median_ms"]:>11.1f}'
                          f'{row["share"]:>8.1%}{"":>9}')
-        lines.append(f'{name:<8}{"(sum of modules)":<22}{"":>11}'
+        lines.append(f'{name:<10}{"(sum of modules)":<22}{"":>11}'
                      f'{res["modules_sum_ms"]:>11.1f}'
                      f'{res["modules_sum_share"]:>8.1%}{"":>9}')
-        lines.append(f'{name:<8}{"whole model":<22}{res["params_m"]:>11.2f}'
+        lines.append(f'{name:<10}{"whole model":<22}{res["params_m"]:>11.2f}'
                      f'{res["total_ms"]:>11.1f}{1:>8.1%}{res["fps"]:>9.2f}')
     return '\n'.join(lines)
 
 
 def build_models(args: argparse.Namespace
                  ) -> Dict[str, Tuple[str, nn.Module, StageFn]]:
-    """ARM-Net and the FCN baseline: their source, model and stage maker."""
+    """The ARM-Net models and the FCN baseline: by row name, their source,
+    model and stage maker (``ARM-Net``, ``ARM-Net#2``, ..., then ``FCN``)."""
     init_default_scope('mmocr')
     torch.manual_seed(SEED)
-    armnet = build_from_config(args.armnet_config,
-                               ('backbone', 'tsm', 'decoder', 'decode_head'))
+    models = {}
+    for i, config in enumerate(args.armnet_config):
+        name = armnet_name(i)
+        models[name] = (config, build_from_config(
+            config, ('backbone', 'tsm', 'decoder', 'decode_head')),
+                        armnet_stages)
+    first = args.armnet_config[0]
     if args.fcn_config is None:
-        fcn_source = f'{args.armnet_config} (model -> FCNTextSegmentor)'
-        fcn = MODELS.build(derived_fcn_config(args.armnet_config))
+        fcn_source = f'{first} (model -> FCNTextSegmentor)'
+        fcn = MODELS.build(derived_fcn_config(first))
     else:
         fcn_source = args.fcn_config
         fcn = build_from_config(args.fcn_config, ('backbone', 'decode_head'))
-    return {'ARM-Net': (args.armnet_config, armnet, armnet_stages),
-            'FCN': (fcn_source, fcn, fcn_stages)}
+    models['FCN'] = (fcn_source, fcn, fcn_stages)
+    return models
+
+
+def armnet_name(index: int) -> str:
+    """Row name of the ``index``-th ARM-Net config (``ARM-Net``, then
+    ``ARM-Net#2``, ...)."""
+    return 'ARM-Net' if index == 0 else f'ARM-Net#{index + 1}'
 
 
 def measure(models: Dict[str, Tuple[str, nn.Module, StageFn]],
@@ -306,6 +330,11 @@ def main() -> None:
         args.batch, 3, args.size, args.size, generator=gen).to(device)
     results = measure(models, inputs, args.repeats, args.warmup, device)
     ratio = results['ARM-Net']['total_ms'] / results['FCN']['total_ms']
+    # Each ARM-Net's time over the first one's (1 for the first).
+    armnet_ratios = {
+        name: results[name]['total_ms'] / results['ARM-Net']['total_ms']
+        for name in map(armnet_name, range(len(args.armnet_config)))
+    }
 
     print(f'device: {device_name(device)}, torch threads: '
           f'{torch.get_num_threads()}, input: {args.batch} x 3 x {args.size}'
@@ -315,6 +344,8 @@ def main() -> None:
         print(f'{name}: {res["config"]}, {res["params_m"]:.2f} M parameters')
     print(format_table(results))
     print(f'ARM-Net / FCN time (this run): {ratio:.2f}x')
+    for name, armnet_ratio in list(armnet_ratios.items())[1:]:
+        print(f'{name} / ARM-Net time (this run): {armnet_ratio:.2f}x')
 
     if args.json:
         out = Path(args.json)
@@ -327,7 +358,8 @@ def main() -> None:
             repeats=args.repeats,
             warmup=args.warmup,
             models=results,
-            armnet_fcn_time_ratio=ratio), indent=2))
+            armnet_fcn_time_ratio=ratio,
+            armnet_time_ratios=armnet_ratios), indent=2))
         print(f'results written to {out}')
 
 

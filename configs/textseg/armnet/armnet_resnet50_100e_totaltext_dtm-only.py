@@ -3,4 +3,4 @@
 _base_ = ['armnet_resnet50_100e_totaltext.py']
 
 model = dict(
-    tsm=dict(use_gtm=False), decoder=dict(in_channels=[256, 512, 1024, 2048]))
+    tsm=dict(use_gtm=False), decoder=dict(in_channels=[256, 2048]))

@@ -3,4 +3,4 @@
 _base_ = ['armnet_resnet50_100e_totaltext.py']
 
 model = dict(
-    tsm=dict(use_dtm=False), decoder=dict(in_channels=[256, 512, 1024, 256]))
+    tsm=dict(use_dtm=False), decoder=dict(in_channels=[256, 256]))

@@ -8,5 +8,5 @@ model = dict(
     decoder=dict(
         _delete_=True,
         type='ARMNetBilinearDecoder',
-        in_channels=[256, 512, 1024, 2304],
+        in_channels=[256, 2304],
         channels=256))

@@ -7,5 +7,5 @@ model = dict(
     decoder=dict(
         _delete_=True,
         type='ARMNetBilinearDecoder',
-        in_channels=[256, 512, 1024, 2048],
+        in_channels=[256, 2048],
         channels=256))

@@ -3,9 +3,9 @@ the REM's recognizer is a training-only teacher.
 
 The ResNet-50 configs are built at ResNet-18 depth with small widths
 (:func:`_shrunk`) to keep the test fast; one test builds the real ResNet-50
-TotalText model and runs a single forward. The ICDAR-2013 and TextSeg
-configs share the TotalText model, which is checked instead of running it
-again.
+TotalText model (output stride 8) and runs a single forward. The ICDAR-2013
+and TextSeg configs share the TotalText model, which is checked instead of
+running it again.
 """
 from pathlib import Path
 
@@ -41,17 +41,18 @@ def _model_cfg(name: str) -> ConfigDict:
 
 
 def _shrunk(name: str) -> ConfigDict:
-    """The config's model at ResNet-18 depth, base width 16, a 16-channel
-    TSM and a 32-channel decoder (the toy config as it is)."""
+    """The config's model at ResNet-18 depth, base width 16 (its strides,
+    dilations and output levels kept), a 16-channel TSM and a 32-channel
+    decoder (the toy config as it is), random weights."""
     cfg = _model_cfg(name)
     if name == TOY:
         return _random_recognizer(cfg)
-    cfg.backbone.update(depth=18, base_channels=16)
-    deepest = 128
+    cfg.backbone.update(depth=18, base_channels=16, init_cfg=None)
+    widths = [16 * 2**i for i in cfg.backbone.out_indices]
     if cfg.tsm is not None:
-        cfg.tsm.update(in_channels=deepest, channels=16)
-        deepest = MODELS.build(cfg.tsm).out_channels
-    cfg.decoder.update(in_channels=[16, 32, 64, deepest], channels=32)
+        cfg.tsm.update(in_channels=widths[-1], channels=16)
+        widths[-1] = MODELS.build(cfg.tsm).out_channels
+    cfg.decoder.update(in_channels=widths, channels=32)
     if cfg.decoder.type == 'ARMNetDPD':
         cfg.decoder.stage_cfg = dict(compressed_channels=16)
     cfg.seg_head.update(in_channels=32, feat_channels=16)
@@ -131,14 +132,35 @@ def test_dataset_configs_share_the_totaltext_model(name):
     assert _model_cfg(name) == _model_cfg(TOTALTEXT)
 
 
-def test_resnet50_totaltext_model_forward():
-    model = _build(_model_cfg(TOTALTEXT)).eval()
+def test_resnet50_totaltext_model_has_output_stride_8():
+    """The paper config: ImageNet ResNet-50 (torchvision layout) dilated to
+    output stride 8, the TSM on C5 at stride 8, one DPD stage fusing C2."""
+    cfg = _model_cfg(TOTALTEXT)
+    assert cfg.backbone.type == 'mmdet.ResNet'
+    assert cfg.backbone.init_cfg == dict(
+        type='Pretrained', checkpoint='torchvision://resnet50')
+    cfg.backbone.init_cfg = None  # nothing is downloaded in tests
+    model = _build(cfg).eval()
     assert model.backbone.depth == 50
+    layer3, layer4 = model.backbone.layer3, model.backbone.layer4
+    assert layer3[0].conv2.stride == layer4[0].conv2.stride == (1, 1)
+    assert {b.conv2.dilation for b in layer3} == {(2, 2)}
+    assert {b.conv2.dilation for b in layer4} == {(4, 4)}
     assert isinstance(model.decoder, ARMNetDPD)
-    assert model.decoder.in_channels[-1] == model.tsm.out_channels == 2304
+    assert len(model.decoder.stages) == 1
+    assert model.decoder.in_channels == (256, 2304) == (
+        256, model.tsm.out_channels)
+    # Non-square input, 96 x 64: C2 at /4, C5 and the TSM at /8.
+    inputs = torch.randn(1, 3, 96, 64)
     with torch.no_grad():
-        logits = model(torch.randn(1, 3, SIZE, SIZE), mode='tensor')
-    assert logits.shape == (1, 1, SIZE, SIZE)
+        c2, c5 = model.backbone(inputs)
+        tsm_out = model.tsm(c5)
+        seg_feats = model.decoder((c2, tsm_out))
+        logits = model(inputs, mode='tensor')
+    assert c2.shape == (1, 256, 24, 16) and c5.shape == (1, 2048, 12, 8)
+    assert tsm_out.shape == (1, 2304, 12, 8)
+    assert seg_feats.shape == (1, 256, 24, 16)
+    assert logits.shape == (1, 1, 96, 64)
     assert torch.isfinite(logits).all()
 
 
@@ -162,6 +184,9 @@ SWITCHES = [
     ('_dtm-d1-3-6-12', lambda m: m.tsm.dtm.dilations == (1, 3, 6, 12)),
     ('_dtm-d1-6-12-18', lambda m: m.tsm.dtm.dilations == (1, 6, 12, 18)),
     ('_dtm-d1-12-18-24', lambda m: m.tsm.dtm.dilations == (1, 12, 18, 24)),
+    # Ours: the undilated backbone, TSM at stride 32, three DPD stages.
+    ('_os32', lambda m: m.backbone.strides == (1, 2, 2, 2) and len(
+        m.decoder.stages) == 3 and m.backbone.out_indices == (0, 1, 2, 3)),
 ]
 
 
@@ -170,6 +195,23 @@ SWITCHES = [
 def test_ablation_switches_change_the_module_graph(suffix, check):
     name = TOTALTEXT.replace('.py', f'{suffix}.py')
     assert check(_build(_shrunk(name)))
+
+
+@pytest.mark.parametrize('name', CONFIGS)
+def test_configs_keep_the_backbone_init_and_output_stride(name):
+    """Every ResNet-50 config starts from ImageNet; all but the stride-32
+    ablation (and the toy, from random weights) are at output stride 8."""
+    backbone = _model_cfg(name).backbone
+    if name == TOY:
+        assert backbone.init_cfg is None
+    else:
+        assert backbone.init_cfg.checkpoint == 'torchvision://resnet50'
+    if name.endswith('_os32.py'):
+        assert tuple(backbone.strides) == (1, 2, 2, 2)
+    else:
+        assert tuple(backbone.strides) == (1, 2, 1, 1)
+        assert tuple(backbone.dilations) == (1, 1, 2, 4)
+        assert tuple(backbone.out_indices) == (0, 3)
 
 
 def test_default_tsm_uses_the_paper_dilations():
@@ -204,7 +246,7 @@ def test_rem_recognizer_stays_out_of_the_model_and_inference():
 
 
 @pytest.mark.parametrize('key, value', [
-    ('decoder.in_channels', [64, 128, 256, 512]),
+    ('decoder.in_channels', [64, 512]),
     ('seg_head.in_channels', 16),
     ('rem.in_channels', 16),
 ])

@@ -10,14 +10,19 @@ One DPD up-sampler (Fig. 4) has two branches on a segmentation feature
   filter ``F_c`` that filters ``F_s``, then a 1x1 conv.
 
 A decoder stage is that up-sampler followed by a fusion with the backbone's
-low-level feature of the same resolution; the decoder stacks stages from the
-deepest feature up to stride 4.
+low-level feature of the up-sampled resolution; the decoder stacks stages
+from the deepest feature up to the shallowest input (stride 4). With the
+output-stride-8 ResNet-50 of the paper configs this is one stage (stride 8
+to 4, fusing C2).
 
 Choices the paper leaves open (ARM-Net has no public code):
 
 * the channel compressor before the kernel encoder and the default
   ``k_u = 5``, ``k_e = 3``, 64 compressed channels are CARAFE's
   (``mmcv.ops.CARAFEPack``); the paper gives no values;
+* eq. (5)'s ``softmax(F F^T)`` is the identity on real feature sizes; by
+  default ``W_c`` is a softmax of the channels' cosine similarities over a
+  learnable temperature (see :class:`ARMNetChannelSemanticModule`);
 * the filter generation layer ``g`` is adaptive average pooling (the only
   operation the paper names) of the channel-weighted feature ``W_c F``
   (DANet's channel attention form); it has no parameters; ``k = 3``;
@@ -26,6 +31,7 @@ Choices the paper leaves open (ARM-Net has no public code):
 * the deepest input enters the first DPD as it is (no projection): the
   1x1 conv of the channel branch sets the decoder's width.
 """
+import math
 from typing import Optional, Sequence
 
 import torch
@@ -88,22 +94,62 @@ class ARMNetSpatialContextUpsampler(CARAFEPack):
                                         self.scale_factor, self.up_group)
 
 
+CHANNEL_AFFINITIES = ('cosine', 'sqrt_hw', 'none')
+
+
 @MODELS.register_module()
 class ARMNetChannelSemanticModule(BaseModule):
     """Channel Semantic-Aware Module (eq. 5 and the lower branch of Fig. 4).
 
-    ``W_c = softmax(F F^T)`` over the second channel index (``F`` flattened
-    to ``C x HW``; each row sums to 1); ``F_c = AdaptiveAvgPool_k(W_c F)``
-    is a ``C x k x k`` filter per sample, applied depth-wise (zero padding,
-    stride 1) to the up-sampled ``F_s``; a 1x1 conv fuses the channels.
-    ``W_c`` and ``W_c F`` are computed in float32, outside autocast
-    (``F F^T`` overflows fp16).
+    ``W_c = softmax(S)`` over the second channel index (each row sums to 1)
+    for a channel similarity ``S`` of ``F`` (flattened to ``C x HW``);
+    ``F_c = AdaptiveAvgPool_k(W_c F)`` is a ``C x k x k`` filter per sample,
+    applied depth-wise (zero padding, stride 1) to the up-sampled ``F_s``;
+    a 1x1 conv fuses the channels. ``W_c`` and ``W_c F`` are computed in
+    float32, outside autocast (``F F^T`` overflows fp16).
+
+    ``S`` (``affinity``; eq. (5) prints ``F F^T``, unscaled):
+
+    * ``'cosine'`` (default): ``S_ij = cos(F_i, F_j) / tau``, the cosine of
+      the two channels' ``HW``-vectors (the "degree of correlation between
+      two channels" the paper says ``w_c`` measures) over a learnable
+      temperature ``tau`` (CLIP's: initialised at 0.07, kept >= 0.01).
+      Independent of the resolution and of the channels' magnitudes. On the
+      TSM output of a random-weight ResNet-50 at output stride 8 in
+      training mode (2304 channels, 256 or 512 input) the rows keep about
+      0.8 of their weight on the channel itself and spread the rest over
+      similar channels (row entropy 1.4-2.0 nats; ``log C`` = 7.7).
+    * ``'sqrt_hw'``: ``S = F F^T / sqrt(HW)``, the scaled dot product of
+      self-attention (Vaswani et al., the paper's ref. [29]). Its
+      sharpness grows with ``sqrt(HW)``: on the same features the row
+      entropy is 1.4 nats for a 256 input (32 x 32) but 0.06 for a 512
+      input (64 x 64, row max 0.994): close to the identity at the
+      training size.
+    * ``'none'``: eq. (5) as printed. ``F F^T`` of post-ReLU features is in
+      the thousands, so ``W_c`` is the identity to float precision (row
+      max 1.0000, entropy 0): no channel mixing and no gradient through
+      ``W_c``.
+
+    Not offered: ``F F^T / HW`` (the mean product) gives almost uniform
+    rows (entropy within 0.01 of ``log C``: every channel becomes the
+    channel mean); DANet's channel attention (``CAM_Module`` in
+    junfu1115/DANet, ``encoding/nn/da_att.py``), which eq. (5) follows,
+    computes ``softmax(max(E) - E)``, i.e. ``softmax(-E)`` (a softmax is
+    invariant to a shift per row): still unscaled, hence nearly one-hot
+    (row entropy 0.55 / 0.17 nats at 256 / 512), on the LEAST similar
+    channel, the opposite of "associated channels are emphasised".
 
     Args:
         in_channels (int): Channels ``C`` of ``F`` and ``F_s``.
         out_channels (int): Channels after the 1x1 conv.
         filter_size (int): Odd size ``k`` of the dynamic filter. Defaults
             to 3.
+        affinity (str): ``'cosine'``, ``'sqrt_hw'`` or ``'none'`` (see
+            above). Defaults to ``'cosine'``.
+        temperature (float): Initial ``tau`` of the cosine affinity.
+            Defaults to 0.07.
+        learn_temperature (bool): Whether ``tau`` is trained. Defaults to
+            True.
         conv_cfg (dict, optional): Conv layer config of the 1x1 conv.
         norm_cfg (dict, optional): Norm layer of the 1x1 conv. Defaults to
             BN.
@@ -112,10 +158,15 @@ class ARMNetChannelSemanticModule(BaseModule):
         init_cfg (dict, optional): Initialisation config.
     """
 
+    MIN_TEMPERATURE = 0.01
+
     def __init__(self,
                  in_channels: int,
                  out_channels: int,
                  filter_size: int = 3,
+                 affinity: str = 'cosine',
+                 temperature: float = 0.07,
+                 learn_temperature: bool = True,
                  conv_cfg: Optional[dict] = None,
                  norm_cfg: Optional[dict] = dict(type='BN'),
                  act_cfg: Optional[dict] = dict(type='ReLU'),
@@ -124,7 +175,19 @@ class ARMNetChannelSemanticModule(BaseModule):
         if filter_size < 1 or filter_size % 2 == 0:
             raise ValueError(
                 f'filter_size must be odd and positive, got {filter_size}')
+        if affinity not in CHANNEL_AFFINITIES:
+            raise ValueError(f'affinity must be one of {CHANNEL_AFFINITIES},'
+                             f' got {affinity!r}')
+        if temperature < self.MIN_TEMPERATURE:
+            raise ValueError(f'temperature must be >= {self.MIN_TEMPERATURE}'
+                             f', got {temperature}')
         self.filter_size = filter_size
+        self.affinity = affinity
+        if affinity == 'cosine':
+            # log(1 / tau), as CLIP's logit scale.
+            self.log_inv_temperature = nn.Parameter(
+                torch.tensor(math.log(1 / temperature)),
+                requires_grad=learn_temperature)
         self.fuse = ConvModule(
             in_channels,
             out_channels,
@@ -133,8 +196,37 @@ class ARMNetChannelSemanticModule(BaseModule):
             norm_cfg=norm_cfg,
             act_cfg=act_cfg)
 
-    @staticmethod
-    def channel_affinity(x: Tensor) -> Tensor:
+    @property
+    def temperature(self) -> Optional[float]:
+        """The cosine affinity's current ``tau`` (None for the others)."""
+        if self.affinity != 'cosine':
+            return None
+        return 1 / self._inv_temperature().item()
+
+    def _inv_temperature(self) -> Tensor:
+        return self.log_inv_temperature.float().exp().clamp(
+            max=1 / self.MIN_TEMPERATURE)
+
+    def channel_energy(self, x: Tensor) -> Tensor:
+        """The logits ``S`` of ``W_c`` (by ``affinity``).
+
+        Args:
+            x (Tensor): ``F``, ``N x C x H x W``.
+
+        Returns:
+            Tensor: ``N x C x C`` float32.
+        """
+        flat = x.flatten(2).float()
+        if self.affinity == 'cosine':
+            flat = F.normalize(flat, dim=-1)
+        energy = torch.bmm(flat, flat.transpose(1, 2))
+        if self.affinity == 'cosine':
+            return energy * self._inv_temperature()
+        if self.affinity == 'sqrt_hw':
+            return energy / math.sqrt(flat.shape[-1])
+        return energy
+
+    def channel_affinity(self, x: Tensor) -> Tensor:
         """Channel attention map ``W_c`` of eq. (5).
 
         Args:
@@ -143,8 +235,7 @@ class ARMNetChannelSemanticModule(BaseModule):
         Returns:
             Tensor: ``N x C x C`` float32, rows summing to 1.
         """
-        flat = x.flatten(2).float()
-        return torch.bmm(flat, flat.transpose(1, 2)).softmax(dim=-1)
+        return self.channel_energy(x).softmax(dim=-1)
 
     def dynamic_filter(self, x: Tensor) -> Tensor:
         """Channel-weighted dynamic filter ``F_c = g(W_c F)``.
@@ -205,6 +296,11 @@ class ARMNetDPDStage(BaseModule):
             Defaults to 64.
         filter_size (int): Size ``k`` of the channel dynamic filter.
             Defaults to 3.
+        affinity (str): Channel affinity ``W_c`` of
+            :class:`ARMNetChannelSemanticModule`: ``'cosine'`` (default),
+            ``'sqrt_hw'`` or ``'none'``.
+        temperature (float): Initial temperature of the cosine affinity.
+            Defaults to 0.07.
         conv_cfg (dict, optional): Conv layer of every ConvModule.
         norm_cfg (dict, optional): Norm layer of every ConvModule. Defaults
             to BN.
@@ -222,6 +318,8 @@ class ARMNetDPDStage(BaseModule):
                  encoder_kernel: int = 3,
                  compressed_channels: int = 64,
                  filter_size: int = 3,
+                 affinity: str = 'cosine',
+                 temperature: float = 0.07,
                  conv_cfg: Optional[dict] = None,
                  norm_cfg: Optional[dict] = dict(type='BN'),
                  act_cfg: Optional[dict] = dict(type='ReLU'),
@@ -235,7 +333,12 @@ class ARMNetDPDStage(BaseModule):
             encoder_kernel=encoder_kernel,
             compressed_channels=compressed_channels)
         self.channel = ARMNetChannelSemanticModule(
-            in_channels, out_channels, filter_size=filter_size, **layer_cfg)
+            in_channels,
+            out_channels,
+            filter_size=filter_size,
+            affinity=affinity,
+            temperature=temperature,
+            **layer_cfg)
         self.lateral = ConvModule(skip_channels, out_channels, 1,
                                   **layer_cfg)
         self.fuse = ConvModule(
@@ -309,15 +412,21 @@ class ARMNetBilinearStage(BaseModule):
 class ARMNetDPD(BaseModule):
     """ARM-Net's decoder: DPD stages from the deepest feature to stride 4.
 
-    The first :class:`ARMNetDPDStage` up-samples the deepest input (C5, or the
-    TSM output) itself and fuses the next shallower one; each further stage
-    doubles the resolution again and fuses the next input (C3, then C2).
+    The first :class:`ARMNetDPDStage` up-samples the deepest input (the TSM
+    output, or C5) itself and fuses the next shallower one; each further
+    stage up-samples again and fuses the next input. With the paper
+    configs' output-stride-8 ResNet-50 the inputs are C2 (stride 4) and
+    the TSM output (stride 8): one stage. With a stride-32 backbone and
+    C2..C5 there are three (C5 -> C4 -> C3 -> C2).
 
     Args:
         in_channels (Sequence[int]): Channels of the inputs, shallowest
-            (stride 4) first, deepest last, e.g. ``(256, 512, 1024, 2048)``
-            for ResNet-50's C2..C5. Consecutive inputs differ by the stages'
-            ``scale_factor`` (2 by default) in resolution.
+            (stride 4) first, deepest last, e.g. ``(256, 2304)`` for C2 and
+            the TSM output of a dilated ResNet-50, or
+            ``(256, 512, 1024, 2048)`` for C2..C5 of a plain one. Each input
+            must be the stages' ``scale_factor`` (2 by default) times
+            smaller than the next shallower one (rounded up), which
+            :meth:`forward` checks.
         channels (int): Output channels of every stage. Defaults to 256.
         stage_cfg (dict, optional): Further keyword arguments of every
             stage (for :class:`ARMNetDPDStage`: ``up_kernel``,
@@ -341,6 +450,7 @@ class ARMNetDPD(BaseModule):
                              f'inputs, got in_channels={in_channels}')
         self.in_channels = tuple(in_channels)
         self.out_channels = channels
+        self.scale_factor = (stage_cfg or {}).get('scale_factor', 2)
         deeper = [in_channels[-1]] + [channels] * (len(in_channels) - 2)
         # Deepest stage first: stage i fuses input -(i + 2).
         self.stages = nn.ModuleList(
@@ -362,10 +472,27 @@ class ARMNetDPD(BaseModule):
 
         Returns:
             Tensor: ``N x channels x H x W`` at ``feats[0]``'s resolution.
+
+        Raises:
+            ValueError: If the number of features is not the number of
+                ``in_channels``, or consecutive features do not differ by
+                ``scale_factor`` in resolution (e.g. two stride-8 levels of
+                a dilated backbone).
         """
         if len(feats) != len(self.in_channels):
             raise ValueError(f'expected {len(self.in_channels)} features, '
                              f'got {len(feats)}')
+        r = self.scale_factor
+        for level, (shallow, deep) in enumerate(zip(feats, feats[1:])):
+            expected = tuple((s + r - 1) // r for s in shallow.shape[-2:])
+            if tuple(deep.shape[-2:]) != expected:
+                raise ValueError(
+                    f'decoder input {level + 1} is '
+                    f'{tuple(deep.shape[-2:])}, expected {expected} (input '
+                    f'{level}, {tuple(shallow.shape[-2:])}, / {r}): every '
+                    f'stage up-samples x{r}; from a dilated backbone pass '
+                    f'only levels of different strides (e.g. out_indices='
+                    f'(0, 3) for C2 and C5 at output stride 8)')
         x = feats[-1]
         for stage, skip in zip(self.stages, feats[-2::-1]):
             x = stage(x, skip)

@@ -12,22 +12,34 @@ from torch import Tensor
 
 def _reassemble_torch(features: Tensor, kernels: Tensor, k_up: int,
                       scale: int, group_size: int) -> Tensor:
-    """Vectorised reassembly: unfold the source, contract with the kernels.
+    """Reassembly as ``k_up^2`` shifted multiply-adds at the output size.
 
     Output position ``(y, x)`` reads the ``k_up x k_up`` neighbourhood of
-    source position ``(y // scale, x // scale)``, so with ``y = h * scale + i``
-    the neighbourhood depends on ``h`` only and the kernels of the ``scale^2``
-    sub-positions ``(i, j)`` are contracted with the same unfolded patch.
+    source position ``(y // scale, x // scale)``: the zero-padded source,
+    nearest-upsampled by ``scale``, shifted by ``scale`` times the
+    neighbour offset ``(a, b)``, is that neighbour for every output
+    position at once. Each offset is one product with its kernel weights
+    (broadcast over the channels of a group), summed. Memory: the padded,
+    upsampled source and the output (an unfold would hold ``k_up^2``
+    copies of the source, and a batched einsum over positions runs
+    thousands of tiny matrix products).
     """
     n, c, h, w = features.shape
-    kk = k_up * k_up
-    # (n, G, C/G, k^2, h, w): the zero-padded neighbourhood of each source.
-    patches = F.unfold(features, k_up, padding=(k_up - 1) // 2)
-    patches = patches.view(n, group_size, c // group_size, kk, h, w)
-    # (n, G*k^2, sh, sw) -> (n, G, k^2, h, i, w, j)
-    kernels = kernels.view(n, group_size, kk, h, scale, w, scale)
-    out = torch.einsum('ngckhw,ngkhiwj->ngchiwj', patches, kernels)
-    return out.reshape(n, c, h * scale, w * scale)
+    pad = (k_up - 1) // 2
+    sh, sw = h * scale, w * scale
+    source = F.interpolate(
+        F.pad(features, (pad, pad, pad, pad)), scale_factor=scale,
+        mode='nearest').view(n, group_size, c // group_size,
+                             (h + 2 * pad) * scale, (w + 2 * pad) * scale)
+    kernels = kernels.view(n, group_size, 1, k_up * k_up, sh, sw)
+    out = None
+    for a in range(k_up):
+        for b in range(k_up):
+            term = source[..., a * scale:a * scale + sh,
+                          b * scale:b * scale + sw] * kernels[:, :, :,
+                                                              a * k_up + b]
+            out = term if out is None else out + term
+    return out.view(n, c, sh, sw)
 
 
 def content_aware_reassembly(features: Tensor,
@@ -45,8 +57,8 @@ def content_aware_reassembly(features: Tensor,
     The kernels are used as given; normalise them first (softmax over the
     ``k_up^2`` weights, e.g. ``CARAFEPack.kernel_normalizer``).
 
-    On CUDA tensors mmcv's kernel is called; elsewhere an unfold + einsum
-    implementation runs (it holds ``k_up^2`` copies of ``features``).
+    On CUDA tensors mmcv's kernel is called; elsewhere a pure-PyTorch
+    implementation runs (``k_up^2`` shifted multiply-adds).
 
     Args:
         features (Tensor): Source features, ``N x C x H x W``.

@@ -13,8 +13,11 @@ branch that enhances the segmentation features.
 
 Our reading (the paper leaves these open):
 
-- the TSM reads the deepest backbone feature (C5, stride 32) and replaces
-  it in the pyramid the decoder reads, which goes up to stride 4 (C2);
+- the backbone is an ImageNet ResNet-50 dilated to output stride 8 (the
+  DTM's atrous rates and the GTM's criss-cross attention are DeepLab /
+  CCNet modules, built for stride-8 features); the TSM reads its deepest
+  feature (C5, stride 8) and replaces it in the pyramid the decoder reads
+  (C2 and C5 in the paper configs: one DPD stage to stride 4);
 - the loss is not given in the paper: BCE + Dice on the pixel-level mask,
   as the FCN baseline (:class:`FCNTextSegmentor`, whose loss and
   prediction ARM-Net inherits);
@@ -67,8 +70,9 @@ class ARMNetBilinearDecoder(ARMNetDPD):
 class ARMNet(FCNTextSegmentor):
     """ARM-Net: backbone, TSM, DPD, REM, one text logit per pixel.
 
-    ``backbone -> (C2, C3, C4, C5)``; ``tsm(C5)`` replaces C5; ``decoder``
-    turns the pyramid into stride-4 segmentation features
+    ``backbone -> (C2, ..., C5)`` (the levels it outputs; ``(C2, C5)`` at
+    output stride 8 in the paper configs); ``tsm(C5)`` replaces C5;
+    ``decoder`` turns the pyramid into stride-4 segmentation features
     (:meth:`extract_feat`); ``rem`` enhances them with a text attention map
     (eq. 6); ``seg_head`` predicts the text logit and up-samples it to the
     input size. Prediction is :class:`FCNTextSegmentor`'s (thresholded
@@ -90,7 +94,8 @@ class ARMNet(FCNTextSegmentor):
 
     Args:
         backbone (dict): Backbone config, e.g. ``dict(type='mmdet.ResNet',
-            depth=50, out_indices=(0, 1, 2, 3), init_cfg=None)``.
+            depth=50, strides=(1, 2, 1, 1), dilations=(1, 1, 2, 4),
+            out_indices=(0, 3))`` (C2 and C5 at output stride 8).
         decoder (dict): Decoder config: ``ARMNetDPD`` (the paper) or
             ``ARMNetBilinearDecoder`` (without DPD); it maps the feature
             pyramid (shallowest first) to one feature map at the shallowest
