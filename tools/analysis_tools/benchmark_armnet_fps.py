@@ -62,30 +62,8 @@ import json
 import statistics
 from typing import Callable, Dict, List, Optional, Tuple
 
-import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from torch import Tensor, nn
-
-import mmtextknow  # noqa: F401  (registers the textseg models)
-from mmocr.registry import MODELS
-from mmtextknow.utils import run_cli
-from mmtextknow.utils.timing import (benchmark_device, device_name,
-                                     num_params, time_interleaved)
-
 DEFAULT_ARMNET_CONFIG = (
     'configs/textseg/armnet/armnet_resnet50_100e_totaltext.py')
-# Head of the derived FCN baseline: the one of
-# configs/textseg/fcn/fcn_resnet18_8e_toy.py (in_channels set from the
-# backbone).
-BASELINE_HEAD = dict(type='FCNTextSegHead', feat_channels=64, num_convs=1)
-SEED = 0
-
-# A timed module: its row name, the module (for its parameters) and the
-# call of the module on its real input.
-Stage = Tuple[str, Optional[nn.Module], Callable[[], object]]
-# Makes a model's stages for given inputs (armnet_stages, fcn_stages).
-StageFn = Callable[[nn.Module, Tensor], List[Stage]]
 
 
 def parse_args() -> argparse.Namespace:
@@ -123,6 +101,34 @@ def parse_args() -> argparse.Namespace:
     if args.batch < 1 or args.repeats < 1 or args.warmup < 0:
         parser.error('--batch and --repeats must be >= 1, --warmup >= 0')
     return args
+
+
+if __name__ == '__main__':
+    # --help and usage errors answer before the heavy imports below.
+    parse_args()
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from torch import Tensor, nn
+
+import mmtextknow  # noqa: F401  (registers the textseg models)
+from mmocr.registry import MODELS
+from mmtextknow.utils import run_cli
+from mmtextknow.utils.timing import (benchmark_device, device_name,
+                                     num_params, time_interleaved)
+
+# Head of the derived FCN baseline: the one of
+# configs/textseg/fcn/fcn_resnet18_8e_toy.py (in_channels set from the
+# backbone).
+BASELINE_HEAD = dict(type='FCNTextSegHead', feat_channels=64, num_convs=1)
+SEED = 0
+
+# A timed module: its row name, the module (for its parameters) and the
+# call of the module on its real input.
+Stage = Tuple[str, Optional[nn.Module], Callable[[], object]]
+# Makes a model's stages for given inputs (armnet_stages, fcn_stages).
+StageFn = Callable[[nn.Module, Tensor], List[Stage]]
 
 
 def build_from_config(path: str, required: Tuple[str, ...]) -> nn.Module:
