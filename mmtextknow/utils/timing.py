@@ -1,5 +1,6 @@
 """Wall-clock timing for benchmark commands (not for tests)."""
 import platform
+import sys
 import time
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -19,10 +20,21 @@ def benchmark_device(device: Optional[str] = None,
         'cuda' if torch.cuda.is_available() else 'cpu'))
 
 
+def report_round(label: Optional[str], index: int, repeats: int,
+                 seconds: float) -> None:
+    """Print ``[label] round i/N: t s`` to standard error (the tables and
+    JSON of a benchmark stay alone on standard output); nothing when
+    ``label`` is None."""
+    if label is not None:
+        print(f'[{label}] round {index}/{repeats}: {seconds:.3f} s',
+              file=sys.stderr, flush=True)
+
+
 def time_callable(fn: Callable[[], object],
                   repeats: int = 10,
                   warmup: int = 2,
-                  device: Optional[torch.device] = None) -> List[float]:
+                  device: Optional[torch.device] = None,
+                  label: Optional[str] = None) -> List[float]:
     """Wall time of ``fn()`` per call, after ``warmup`` untimed calls.
 
     CUDA work is synchronised before and after each timed call when
@@ -33,6 +45,8 @@ def time_callable(fn: Callable[[], object],
         repeats (int): Number of timed calls. Defaults to 10.
         warmup (int): Number of untimed calls first. Defaults to 2.
         device (torch.device, optional): Device the work runs on.
+        label (str, optional): When given, a line per timed call goes to
+            standard error (:func:`report_round`).
 
     Returns:
         list[float]: Seconds of each timed call, in call order.
@@ -48,16 +62,21 @@ def time_callable(fn: Callable[[], object],
         fn()
         sync()
         times.append(time.perf_counter() - start)
+        report_round(label, len(times), repeats, times[-1])
     return times
 
 
-def time_interleaved(calls: List[Callable[[], object]], repeats: int,
-                     warmup: int, device: torch.device) -> List[List[float]]:
+def time_interleaved(calls: List[Callable[[], object]],
+                     repeats: int,
+                     warmup: int,
+                     device: torch.device,
+                     label: Optional[str] = None) -> List[List[float]]:
     """Seconds of each call, one call of each per round.
 
     Interleaving puts every measurement (both models, whole and by module)
     in the same rounds, so a slow period of a shared machine hits them all
-    rather than one model's rows.
+    rather than one model's rows. With ``label``, a line per round (the
+    round's total time) goes to standard error.
 
     Returns:
         list[list[float]]: Per call, its ``repeats`` times.
@@ -66,9 +85,10 @@ def time_interleaved(calls: List[Callable[[], object]], repeats: int,
         for fn in calls:
             fn()
     times = [[] for _ in calls]
-    for _ in range(repeats):
+    for index in range(1, repeats + 1):
         for fn, fn_times in zip(calls, times):
             fn_times.extend(time_callable(fn, 1, 0, device))
+        report_round(label, index, repeats, sum(t[-1] for t in times))
     return times
 
 

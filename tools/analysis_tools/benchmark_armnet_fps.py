@@ -317,7 +317,8 @@ def measure(models: Dict[str, Tuple[str, nn.Module, StageFn]],
             stages[name] = make_stages(model, inputs)
             calls.append(lambda model=model: model._forward(inputs))
             calls += [fn for _, _, fn in stages[name]]
-        times = time_interleaved(calls, repeats, warmup, device)
+        times = time_interleaved(calls, repeats, warmup, device,
+                                 label='armnet')
     results = {}
     for name, (source, model, _) in models.items():
         count = 1 + len(stages[name])

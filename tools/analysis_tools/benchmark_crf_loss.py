@@ -92,7 +92,7 @@ def benchmark(loss: DenseCRFLoss, batch: int, size: int,
 
     if device.type == 'cuda':
         torch.cuda.reset_peak_memory_stats(device)
-    times = time_callable(step, repeats, warmup, device)
+    times = time_callable(step, repeats, warmup, device, label='crf')
     result = dict(median_s=statistics.median(times), min_s=min(times))
     if device.type == 'cuda':
         result['peak_mib'] = torch.cuda.max_memory_allocated(device) / 2**20

@@ -101,8 +101,10 @@ def main() -> None:
                    for o in pixel_outputs)
         loss.backward()
 
-    step_times = time_callable(train_step, args.repeats, args.warmup, device)
-    crf_times = time_callable(crf_of_step, args.repeats, args.warmup, device)
+    step_times = time_callable(train_step, args.repeats, args.warmup, device,
+                               label='step')
+    crf_times = time_callable(crf_of_step, args.repeats, args.warmup, device,
+                              label='crf')
     step_s, crf_s = statistics.median(step_times), statistics.median(crf_times)
     params = sum(p.numel() for p in model.parameters()) / 1e6
     print(f'MGNet ({params:.1f} M parameters) stage-2 training step, batch '

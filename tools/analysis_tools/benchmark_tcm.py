@@ -341,7 +341,7 @@ def measure(benches: List[Bench], repeats: int, warmup: int,
     for bench in benches:
         calls += [bench.infer] + bench.stage_calls()
     calls += [bench.train_step for bench in benches]
-    times = time_interleaved(calls, repeats, warmup, device)
+    times = time_interleaved(calls, repeats, warmup, device, label='tcm')
     train_times = times[-len(benches):]
     results = {}
     for index, bench in enumerate(benches):

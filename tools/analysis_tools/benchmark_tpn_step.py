@@ -155,7 +155,8 @@ def main() -> None:
         build_step(cfg, strategy, regions, inputs, samples, device)
         for strategy, regions in variants
     ]
-    times = time_interleaved(steps, args.repeats, args.warmup, device)
+    times = time_interleaved(steps, args.repeats, args.warmup, device,
+                             label='tpn')
     medians = [statistics.median(t) for t in times]
     print(f'TPN training step, batch {args.batch}, {args.size}x{args.size}, '
           f'{args.words} words per image, {device_name(device)}, '

@@ -54,7 +54,7 @@ from typing import Callable, List, Optional, Sequence, Set, Tuple
 from mmtextknow.utils import DataError
 from .cocotext_json import TextImage, coco_words, load_text_json
 from .icdar_txt import _check_dir as check_dir
-from .label_maps import check_label_map, find_label_maps, with_progress
+from .label_maps import check_label_map, find_label_maps
 from .textseg import (PathLike, SegSample, SkipSample, TextSegReport,
                       build_instances, convert_samples, image_hw)
 
@@ -210,13 +210,14 @@ def convert_coco_ts(ann_file: PathLike,
             instances)
 
     report = convert_samples(
-        with_progress(keys, progress),
+        keys,
         load,
         out_root,
         split,
         polygon_masks=polygon_masks,
         fill_ignored=fill_ignored,
-        strict=strict)
+        strict=strict,
+        progress=progress)
     for message in problems:
         report.count('malformed_annotation', message)
     for message in unmatched:

@@ -16,15 +16,12 @@ that each label map has its image's size; see
 from the detection ground truth.
 """
 from pathlib import Path
-from typing import Dict, Iterable, Tuple, TypeVar
+from typing import Dict, Tuple
 
 from PIL import Image
 
-from mmtextknow.utils import track
 from .icdar_txt import _check_dir as check_dir
 from .textseg import SkipSample
-
-Key = TypeVar('Key')
 
 
 def find_label_maps(label_dir: Path) -> Dict[str, Path]:
@@ -76,18 +73,4 @@ def check_label_map(label: Path, img_path: Path, img_hw: Tuple[int,
             f'image {img_path} ({img_hw[1]}x{img_hw[0]})')
 
 
-def with_progress(keys: Iterable[Key], enabled: bool = True) -> Iterable[Key]:
-    """``keys`` behind a progress bar (on standard output) if enabled.
-
-    Args:
-        keys (Iterable): The per-image keys of a conversion.
-        enabled (bool): Show the bar. Defaults to True.
-
-    Returns:
-        Iterable: The same keys, in order.
-    """
-    keys = list(keys)
-    return track(keys, len(keys), enabled=enabled, step=10)
-
-
-__all__ = ['check_label_map', 'find_label_maps', 'with_progress']
+__all__ = ['check_label_map', 'find_label_maps']

@@ -59,7 +59,7 @@ from PIL import Image
 
 from .icdar_txt import IGNORE_TEXT
 from .icdar_txt import _check_dir as check_dir
-from .label_maps import check_label_map, find_label_maps, with_progress
+from .label_maps import check_label_map, find_label_maps
 from .paired_layout import image_map
 from .textseg import (PathLike, SegSample, SkipSample, TextSegReport, Word,
                       build_instances, convert_samples, image_hw,
@@ -282,13 +282,14 @@ def convert_mlt_s(subsets: Sequence[MltSSubset],
             instances)
 
     return convert_samples(
-        with_progress(keys, progress),
+        keys,
         load,
         out_root,
         split,
         polygon_masks=polygon_masks,
         fill_ignored=fill_ignored,
-        strict=strict)
+        strict=strict,
+        progress=progress)
 
 
 __all__ = [

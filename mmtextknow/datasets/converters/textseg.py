@@ -42,7 +42,7 @@ from mmtextknow.datasets.generators.masks import rasterize_polygons
 from mmtextknow.datasets.mask_values import (FILE_BACKGROUND, FILE_IGNORE,
                                              FILE_TEXT)
 from mmtextknow.datasets.ocr_json import dump_ocr_json, textdet_instance
-from mmtextknow.utils import DataError, polygon_problem
+from mmtextknow.utils import DataError, polygon_problem, track
 from .icdar_txt import read_image_size
 
 PathLike = Union[str, os.PathLike]
@@ -548,7 +548,8 @@ def convert_samples(keys: Iterable[Key],
                     polygon_masks: bool = True,
                     fill_ignored: bool = False,
                     strict: bool = False,
-                    extra_metainfo: Optional[dict] = None) -> TextSegReport:
+                    extra_metainfo: Optional[dict] = None,
+                    progress: bool = True) -> TextSegReport:
     """Convert the samples of one split and write its JSON.
 
     Args:
@@ -564,6 +565,8 @@ def convert_samples(keys: Iterable[Key],
             :data:`SKIP_REASONS` instead of skipping them.
             Defaults to False.
         extra_metainfo (dict, optional): Added to the JSON's ``metainfo``.
+        progress (bool): Show a progress bar (mmengine's, on standard
+            output). Defaults to True.
 
     Returns:
         TextSegReport: Counters and skipped items.
@@ -576,7 +579,8 @@ def convert_samples(keys: Iterable[Key],
     output = SegOutput(Path(out_root), split, polygon_masks, fill_ignored)
     report = TextSegReport(out_json=str(output.out_json), strict=strict)
     data_list, names = [], set()
-    for key in keys:
+    keys = list(keys)
+    for key in track(keys, len(keys), enabled=progress, step=10):
         try:
             sample = load(key, report)
             if sample.name in names:

@@ -67,7 +67,6 @@ from typing import Any, List, Optional, Sequence, Tuple
 import numpy as np
 
 from .icdar_txt import _check_dir as check_dir
-from .label_maps import with_progress
 from .paired_layout import (PairedLayout, find_named_file, image_for_stem,
                             image_map, stems_in_dir)
 from .textseg import (PathLike, SegSample, SkipSample, TextSegReport, Word,
@@ -402,13 +401,14 @@ def convert_totaltext(img_dir: PathLike,
             pixel_mask=pixel)
 
     return convert_samples(
-        with_progress(stems, progress),
+        stems,
         load,
         out_root,
         split,
         polygon_masks=polygon_masks,
         fill_ignored=fill_ignored,
-        strict=strict)
+        strict=strict,
+        progress=progress)
 
 
 __all__ = [
