@@ -107,8 +107,18 @@ def _predict_like_tpn(dataset, shifts=None, texts=None) -> list:
     return results
 
 
-def _score(cfg: Config, results) -> dict:
-    metric = METRICS.build(copy.deepcopy(cfg.test_evaluator))
+def _evaluators(cfg: Config) -> list:
+    evaluator = cfg.test_evaluator
+    return list(evaluator) if isinstance(evaluator, (list, tuple)) else [
+        evaluator
+    ]
+
+
+def _score(cfg: Config, results, metric_type='E2ESpottingMetric') -> dict:
+    metric_cfg, = [
+        m for m in _evaluators(cfg) if m['type'] == metric_type
+    ]
+    metric = METRICS.build(copy.deepcopy(metric_cfg))
     metric.process({}, [r.to_dict() for r in results])
     return metric.compute_metrics(metric.results)
 
@@ -152,6 +162,17 @@ def test_perfect_prediction_scores_one_at_every_scale(name, frame_data):
     scores = _score(cfg, _predict_like_tpn(dataset))
     for key in ('precision', 'recall', 'hmean', 'det_precision',
                 'det_recall', 'det_hmean'):
+        assert scores[key] == pytest.approx(1.0), (key, scores)
+
+
+def test_icdar2013_deteval_of_a_perfect_prediction(frame_data):
+    """The ICDAR 2013 config's DetEval: the 9 cared words found one-to-one,
+    the prediction on the don't-care word discarded (all of its area on
+    it, > 0.4): P = R = H = 1 at every scale."""
+    cfg = _cfg('tpn_vgg16_20k_icdar2013.py')
+    scores = _score(cfg, _predict_like_tpn(_test_dataset(cfg, frame_data)),
+                    'DetEvalMetric')
+    for key in ('precision', 'recall', 'hmean'):
         assert scores[key] == pytest.approx(1.0), (key, scores)
 
 
