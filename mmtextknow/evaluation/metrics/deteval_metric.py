@@ -10,7 +10,7 @@ here on axis-aligned rectangles.
 """
 import math
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
@@ -58,6 +58,33 @@ def _intersections(a: np.ndarray, b: np.ndarray,
     dy = (np.minimum(a[:, None, 3], b[None, :, 3]) -
           np.maximum(a[:, None, 1], b[None, :, 1]) + one)
     return np.where((dx >= 0) & (dy >= 0), dx * dy, 0.0)
+
+
+def _scatter_matches(select: np.ndarray, summed: np.ndarray,
+                     select_thr: float, sum_thr: float,
+                     overlaps: np.ndarray, used: np.ndarray,
+                     other_used: np.ndarray, dont_care: np.ndarray,
+                     other_dont_care: np.ndarray
+                     ) -> Iterator[Tuple[int, List[int]]]:
+    """The script's one-to-many step, rows against columns: for every free,
+    cared row ``i`` in order, the free, cared columns ``j`` with
+    ``select[i, j] >= select_thr`` whose ``summed[i, j]`` add up (rounded to
+    4 decimals) to ``>= sum_thr``, if row ``i`` overlaps at least 2
+    columns; both sides are marked used before ``(i, js)`` is yielded.
+    Many-to-one is the same on the transposed matrices."""
+    for i in range(select.shape[0]):
+        if dont_care[i] or used[i]:
+            continue
+        js = [
+            j for j in range(select.shape[1]) if not other_used[j]
+            and not other_dont_care[j] and select[i, j] >= select_thr
+        ]
+        if round(float(summed[i, js].sum()), 4) < sum_thr or \
+                overlaps[i] < 2:
+            continue
+        used[i] = True
+        other_used[js] = True
+        yield i, js
 
 
 def deteval_image(gt_rects: np.ndarray,
@@ -167,19 +194,10 @@ def deteval_image(gt_rects: np.ndarray,
                 result.recall_accum += one_to_one_weight
                 result.precision_accum += one_to_one_weight
                 result.pairs.append(('OO', [g], [d]))
-    for g in range(num_g):
-        if gt_dc[g] or gt_used[g]:
-            continue
-        dets = [
-            d for d in range(num_d) if not det_used[d] and not det_dc[d]
-            and precision[g, d] >= area_precision_thr
-        ]
-        if round(float(recall[g, dets].sum()), 4) < area_recall_thr:
-            continue
-        if gt_overlaps[g] < 2:
-            continue
-        gt_used[g] = True
-        det_used[dets] = True
+    # one-to-many: a GT split into several detections
+    for g, dets in _scatter_matches(precision, recall, area_precision_thr,
+                                    area_recall_thr, gt_overlaps, gt_used,
+                                    det_used, gt_dc, det_dc):
         if len(dets) == 1:
             result.recall_accum += one_to_one_weight
             result.precision_accum += one_to_one_weight
@@ -188,19 +206,10 @@ def deteval_image(gt_rects: np.ndarray,
             result.recall_accum += split_weight
             result.precision_accum += split_weight * len(dets)
             result.pairs.append(('OM', [g], dets))
-    for d in range(num_d):
-        if det_dc[d] or det_used[d]:
-            continue
-        gts = [
-            g for g in range(num_g) if not gt_used[g] and not gt_dc[g]
-            and recall[g, d] >= area_recall_thr
-        ]
-        if round(float(precision[gts, d].sum()), 4) < area_precision_thr:
-            continue
-        if det_overlaps[d] < 2:
-            continue
-        det_used[d] = True
-        gt_used[gts] = True
+    # many-to-one: several GT merged into one detection
+    for d, gts in _scatter_matches(recall.T, precision.T, area_recall_thr,
+                                   area_precision_thr, det_overlaps,
+                                   det_used, gt_used, det_dc, gt_dc):
         if len(gts) == 1:
             result.recall_accum += one_to_one_weight
             result.precision_accum += one_to_one_weight
