@@ -1,6 +1,8 @@
 """E2ESpottingMetric: the ICDAR 2015 Task 4.4 end-to-end rules (the RRC's
 script.py, E2E_iou_1_1 v1.1) and the lenient named options on hand-made
 cases, including regressions for the defects of MMOCR's ABCNet metric."""
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -57,11 +59,12 @@ def test_registered_and_prefixed():
     metric.process({}, [sample([box(0)], ['hi!'], [box(0)], ['hi'], [0.9])])
     out = metric.evaluate(1)
     assert set(out) == {
-        'e2e/precision', 'e2e/recall', 'e2e/hmean', 'e2e/best_score_thr',
+        'e2e/precision', 'e2e/recall', 'e2e/hmean', 'e2e/score_thr',
         'e2e/det_precision', 'e2e/det_recall', 'e2e/det_hmean',
-        'e2e/det_best_score_thr'
+        'e2e/det_score_thr'
     }
     assert out['e2e/hmean'] == 1.0
+    assert out['e2e/score_thr'] == out['e2e/det_score_thr'] == 0.5
 
 
 def test_dict_thresholds_rounded():
@@ -82,7 +85,7 @@ def test_exact_match():
     ])
     assert res['precision'] == res['recall'] == res['hmean'] == 1.0
     assert res['det_hmean'] == 1.0
-    assert res['best_score_thr'] == pytest.approx(0.3)
+    assert res['score_thr'] == 0.5
 
 
 def test_wrong_text_counts_for_detection_only():
@@ -176,19 +179,32 @@ def test_fresh_selection_per_threshold():
         [sample(gts, gt_texts, preds, pred_texts, scores)],
         score_thrs=[0.3, 0.4, 0.6, 0.85, 0.95])
     rows = {r['score_thr']: r for r in metric.per_threshold_results}
+    # the fixed threshold 0.5 joins the table
+    assert sorted(rows) == [0.3, 0.4, 0.5, 0.6, 0.85, 0.95]
     assert [(rows[t]['pred_num'], rows[t]['hits'], rows[t]['det_hits'])
-            for t in (0.3, 0.4, 0.6, 0.85, 0.95)] == [(4, 3, 4), (3, 2, 3),
-                                                      (2, 2, 2), (1, 1, 1),
-                                                      (0, 0, 0)]
+            for t in (0.3, 0.4, 0.5, 0.6, 0.85, 0.95)] == [
+                (4, 3, 4), (3, 2, 3), (3, 2, 3), (2, 2, 2), (1, 1, 1),
+                (0, 0, 0)]
     assert rows[0.4]['precision'] == pytest.approx(2 / 3)
     assert rows[0.4]['recall'] == pytest.approx(2 / 4)
     assert rows[0.6]['precision'] == 1.0 and rows[0.6]['recall'] == 0.5
     assert rows[0.95]['precision'] == 0.0 and rows[0.95]['hmean'] == 0.0
-    # Best e2e: thr 0.3 (P 3/4, R 3/4); best det: 0.3 too (1.0).
-    assert res['best_score_thr'] == pytest.approx(0.3)
+    # Reported at the fixed 0.5: 0.9, 0.8 and 0.55 kept, 'dleta' misread:
+    # P = 2 / 3, R = 2 / 4, detection P = 3 / 3, R = 3 / 4.
+    assert res['score_thr'] == res['det_score_thr'] == 0.5
+    assert res['precision'] == pytest.approx(2 / 3)
+    assert res['recall'] == pytest.approx(0.5)
+    assert res['det_precision'] == 1.0
+    assert res['det_recall'] == pytest.approx(0.75)
+    # Chosen on this split: e2e at 0.3 (P = R = 3 / 4), detection at 0.3
+    # (1.0).
+    res, _ = evaluate(
+        [sample(gts, gt_texts, preds, pred_texts, scores)],
+        score_thrs=[0.3, 0.4, 0.6, 0.85, 0.95], select_score_thr=True)
+    assert res['score_thr'] == pytest.approx(0.3)
     assert res['hmean'] == pytest.approx(0.75)
     assert res['det_hmean'] == 1.0
-    assert res['det_best_score_thr'] == pytest.approx(0.3)
+    assert res['det_score_thr'] == pytest.approx(0.3)
 
 
 def test_best_thresholds_differ():
@@ -197,20 +213,28 @@ def test_best_thresholds_differ():
     # detection at the high one.
     gts = [box(0), box(20)]
     preds = [box(0), box(20), box(40), box(60), box(80)]
-    res, _ = evaluate([
+    samples = [
         sample(gts, ['abc', 'xyz'], preds, ['abc', 'xyq', 'z', 'z', 'z'],
                [0.4, 0.9, 0.35, 0.35, 0.35])
-    ],
-                      score_thrs=[0.3, 0.5])
+    ]
+    res, _ = evaluate(samples, score_thrs=[0.3, 0.5], select_score_thr=True)
     # thr 0.3: e2e P 1/5, R 1/2; det P 2/5, R 1.
     # thr 0.5: e2e 0; det P 1, R 1/2.
-    assert res['best_score_thr'] == pytest.approx(0.3)
+    assert res['score_thr'] == pytest.approx(0.3)
     assert res['precision'] == pytest.approx(0.2)
     assert res['recall'] == pytest.approx(0.5)
     assert res['hmean'] == pytest.approx(2 * 0.2 * 0.5 / 0.7)
-    assert res['det_best_score_thr'] == pytest.approx(0.5)
+    assert res['det_score_thr'] == pytest.approx(0.5)
     assert res['det_precision'] == 1.0 and res['det_recall'] == 0.5
     assert res['det_hmean'] == pytest.approx(2 / 3)
+    # The default: both at the fixed 0.5, whatever the table holds.
+    res, _ = evaluate(samples, score_thrs=[0.3, 0.5])
+    assert res['score_thr'] == res['det_score_thr'] == 0.5
+    assert res['hmean'] == 0.0
+    assert res['det_hmean'] == pytest.approx(2 / 3)
+    res, _ = evaluate(samples, score_thr=0.3)
+    assert res['hmean'] == pytest.approx(2 * 0.2 * 0.5 / 0.7)
+    assert res['det_hmean'] == pytest.approx(2 * 0.4 / 1.4)
 
 
 def test_text_used_in_matching():
@@ -512,3 +536,164 @@ def test_official_lexicon_drop(tmp_path):
                            lexicon_path=str(lex))
     assert metric.results[0]['pred_texts'] == ['HELLO', 'WORLD']
     assert res['hmean'] == 1.0
+
+
+# ----------------------------------------------------------------------
+# One reported score threshold: fixed, or chosen on a validation split
+# ----------------------------------------------------------------------
+def test_threshold_chosen_on_validation_applied_to_test(tmp_path):
+    """Validation: 'abc' (0.7) and 'xyz' (0.45) read right, a false
+    positive at 0.35. Thresholds 0.3: P = 2 / 3, R = 1, H = 0.8; 0.42:
+    P = R = H = 1; 0.5: P = 1, R = 1 / 2, H = 2 / 3: 0.42 is chosen and
+    written. The test split ('abc' read right at 0.45) scores 1 with it,
+    0 with the fixed default 0.5."""
+    val = [
+        sample([box(0), box(20)], ['abc', 'xyz'],
+               [box(0), box(20), box(40)], ['abc', 'xyz', 'qqq'],
+               [0.7, 0.45, 0.35])
+    ]
+    out = tmp_path / 'work' / 'score_thr.json'
+    res, metric = evaluate(val, score_thrs=[0.3, 0.42, 0.5],
+                           select_score_thr=True, score_thr_out=str(out))
+    assert res['score_thr'] == res['det_score_thr'] == pytest.approx(0.42)
+    assert res['hmean'] == 1.0
+    chosen = json.loads(out.read_text())
+    assert chosen['score_thr'] == chosen['det_score_thr'] == 0.42
+    assert chosen['num_images'] == 1 and chosen['gt_num'] == 2
+    test = [sample([box(0)], ['abc'], [box(0)], ['abc'], [0.45])]
+    res, metric = evaluate(test, score_thr_file=str(out))
+    assert res['score_thr'] == res['det_score_thr'] == pytest.approx(0.42)
+    assert res['hmean'] == res['det_hmean'] == 1.0
+    assert 'validation split' in metric.score_thr_source
+    res, _ = evaluate(test)
+    assert res['score_thr'] == 0.5 and res['hmean'] == 0.0
+
+
+def test_threshold_options_errors(tmp_path):
+    with pytest.raises(ValueError, match='select_score_thr'):
+        E2ESpottingMetric(score_thr_out=str(tmp_path / 'a.json'))
+    with pytest.raises(ValueError, match='score_thr_file'):
+        E2ESpottingMetric(select_score_thr=True,
+                          score_thr_file=str(tmp_path / 'a.json'))
+    with pytest.raises(FileNotFoundError, match='nope.json'):
+        E2ESpottingMetric(score_thr_file=str(tmp_path / 'nope.json'))
+    bad = tmp_path / 'bad.json'
+    bad.write_text('{"score_thr": "high", "det_score_thr": 0.5}')
+    with pytest.raises(ValueError, match='score_thr'):
+        E2ESpottingMetric(score_thr_file=str(bad))
+    bad.write_text('not json')
+    with pytest.raises(ValueError, match='not JSON'):
+        E2ESpottingMetric(score_thr_file=str(bad))
+
+
+# ----------------------------------------------------------------------
+# Detection: the ICDAR 2015 Task 4.1 script's rules
+# ----------------------------------------------------------------------
+def test_task41_detection_rules(tmp_path):
+    """GT: '###' at x 0-10, 'abc' at 40, 'ab1' at 80, 'def' at 120.
+    Predictions: A (x 4-14: 0.6 of its area on the '###' word: discarded),
+    B (x 6-16: 0.4: kept, a false positive), C on 'abc', D on 'ab1', E on
+    the top half of 'def' (IoU 50 / 100 = 0.5, not > 0.5: missed).
+    Task 4.1: cared 'abc', 'ab1', 'def'; B, C, D, E counted, C and D hit:
+    P = 2 / 4, R = 2 / 3, in every mode. Word spotting end to end: 'ab1'
+    (digit) is don't care and D on it discarded; B, C, E kept, C hits:
+    P = 1 / 3, R = 1 / 2; with a weak lexicon ABC / DEF, B ('zz', 3 edits)
+    is dropped: P = 1 / 2, R = 1 / 2; the detection numbers stay."""
+    half = np.array([120, 0, 130, 0, 130, 5, 120, 5], dtype=np.float32)
+    samples = [
+        sample([box(0), box(40), box(80), box(120)],
+               ['###', 'abc', 'ab1', 'def'],
+               [box(4), box(6), box(40), box(80), half],
+               ['xx', 'zz', 'abc', 'zz', 'def'], [0.9] * 5)
+    ]
+    lex = tmp_path / 'vocabulary.txt'
+    lex.write_text('ABC\nDEF\n')
+    for kwargs, (e2e_p, e2e_r) in (
+            (dict(word_spotting=True), (1 / 3, 1 / 2)),
+            (dict(word_spotting=True, lexicon_mode='weak',
+                  lexicon_path=str(lex)), (1 / 2, 1 / 2)),
+            (dict(), (1 / 4, 1 / 3))):
+        res, metric = evaluate(samples, **kwargs)
+        row = metric.per_threshold_results[0]
+        assert row['det_gt_num'] == 3 and row['det_pred_num'] == 4
+        assert row['det_hits'] == 2
+        assert res['det_precision'] == pytest.approx(2 / 4), kwargs
+        assert res['det_recall'] == pytest.approx(2 / 3), kwargs
+        assert res['precision'] == pytest.approx(e2e_p), kwargs
+        assert res['recall'] == pytest.approx(e2e_r), kwargs
+
+
+# ----------------------------------------------------------------------
+# Coordinates: float by default, truncated like an RRC upload on request
+# ----------------------------------------------------------------------
+def test_coordinates_are_not_truncated():
+    """GT x 0-10; the prediction x -3.3-6.7 (y 0-10): IoU 67 / 133 =
+    0.504, a hit. Truncated towards zero (x -3-6, an integer submission):
+    IoU 60 / 130 = 0.462, a miss."""
+    pred = np.array([-3.3, 0, 6.7, 0, 6.7, 10, -3.3, 10], dtype=np.float32)
+    samples = [sample([box(0)], ['abc'], [pred], ['abc'], [0.9])]
+    res, metric = evaluate(samples)
+    assert metric.results[0]['iou'][0, 0] == pytest.approx(67 / 133,
+                                                            abs=1e-5)
+    assert res['hmean'] == res['det_hmean'] == 1.0
+    res, metric = evaluate(samples, coord_rule='trunc')
+    assert metric.results[0]['iou'][0, 0] == pytest.approx(60 / 130)
+    assert res['hmean'] == res['det_hmean'] == 0.0
+    with pytest.raises(ValueError, match='coord_rule'):
+        E2ESpottingMetric(coord_rule='round')
+
+
+def test_spotter_output_keeps_fractional_coordinates():
+    """TPNSpotter maps its boxes back to the original frame without
+    rounding: (3, 6.5, 21.5, 41) seen at scale (2, 0.5) is (1.5, 13, 10.75,
+    82) as floats."""
+    from mmocr.structures import TextDetDataSample
+
+    from mmtextknow.models.textspot.tpn.tpn_spotter import TPNSpotter
+    s = TextDetDataSample(metainfo=dict(scale_factor=(2.0, 0.5)))
+    out = TPNSpotter._pack(s, torch.tensor([[3.0, 6.5, 21.5, 41.0]]),
+                           torch.tensor([0.9]), ['abc'])
+    np.testing.assert_allclose(out.pred_instances.polygons[0],
+                               [1.5, 13, 10.75, 13, 10.75, 82, 1.5, 82])
+    assert out.pred_instances.polygons[0].dtype.kind == 'f'
+
+
+# ----------------------------------------------------------------------
+# Lexicon files in the ICDAR 2015 Task 4.4 layouts
+# ----------------------------------------------------------------------
+def test_lexicon_file_layouts(tmp_path):
+    """Strong: ch4_test_vocabularies_per_image/voc_img_N.txt; weak:
+    ch4_test_vocabulary.txt; generic: GenericVocabulary.txt; all UTF-8 with
+    a BOM and CRLF line ends (a BOM left on the first word would make
+    'HELLO' one edit away and the replaced text wrong); MJSynth's
+    lowercase lexicon.txt with LF."""
+    bom = b'\xef\xbb\xbf'
+    strong = tmp_path / 'ch4_test_vocabularies_per_image'
+    strong.mkdir()
+    (strong / 'voc_img_1.txt').write_bytes(bom + b'HELLO\r\nWORLD\r\n')
+    (strong / 'voc_img_2.txt').write_bytes(bom + b'CAFE\r\nHOTEL\r\n\r\n')
+    weak = tmp_path / 'ch4_test_vocabulary.txt'
+    weak.write_bytes(bom + b'HELLO\r\nWORLD\r\nCAFE\r\nHOTEL\r\n')
+    generic = tmp_path / 'GenericVocabulary.txt'
+    generic.write_bytes(bom + b'HELLO\r\nWORLD\r\nCAFE\r\nHOTEL\r\nA\r\n')
+    mjsynth = tmp_path / 'lexicon.txt'
+    mjsynth.write_bytes(b'hello\nworld\ncafe\nhotel\n')
+    samples = [
+        sample([box(0), box(20)], ['Hello', 'World'], [box(0), box(20)],
+               ['hello', 'wor1d'], [0.9, 0.9], img_path='imgs/img_1.jpg'),
+        sample([box(0)], ['cafe'], [box(0)], ['cafe'], [0.9],
+               img_path='imgs/img_2.jpg'),
+    ]
+    for mode, path in (('strong', strong), ('weak', weak),
+                       ('generic', generic), ('generic', mjsynth)):
+        res, metric = evaluate(samples, lexicon_mode=mode,
+                               lexicon_path=str(path))
+        assert [r['pred_texts'] for r in metric.results] == [
+            ['HELLO', 'WORLD'], ['CAFE']], (mode, path)
+        assert res['hmean'] == 1.0, (mode, path)
+    metric = E2ESpottingMetric(lexicon_mode='weak', lexicon_path=str(weak))
+    assert metric._lexicon == ['HELLO', 'WORLD', 'CAFE', 'HOTEL']
+    latin1 = tmp_path / 'latin1.txt'
+    latin1.write_bytes(b'caf\xe9\r\n')
+    with pytest.raises(ValueError, match='latin1.txt'):
+        E2ESpottingMetric(lexicon_mode='weak', lexicon_path=str(latin1))

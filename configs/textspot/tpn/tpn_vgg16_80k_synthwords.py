@@ -3,9 +3,13 @@
 # the 90k generic lexicon, the recognition network locked for the first 30k
 # iterations, then trained with the rest (lr 1e-3). The paper gives the
 # locked span; the stage's total length (80k) is our assumption. Data:
-# MMOCR's OCRDataset JSON with transcripts at
-# data/synthwords/textspotting_train.json (no generator for these images
-# ships here: bring them). Validation on the ICDAR2015 test set.
+# data/synthwords/textdet_train.json (MMOCR's OCRDataset JSON with
+# transcripts), written by our generator's synthwords preset from a word
+# list such as MJSynth's 90k lexicon.txt (seeded: the same command writes
+# the same bytes):
+#   python tools/dataset_converters/generate_toy_data.py data/synthwords \
+#       --preset synthwords --lexicon data/mjsynth/lexicon.txt
+# Validation on the ICDAR2015 test set.
 _base_ = [
     '_base_tpn_vgg16.py',
     'mmocr::textdet/_base_/default_runtime.py',
@@ -16,7 +20,7 @@ custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 synthwords_textspotting_train = dict(
     type='CheckedOCRDataset',
     data_root='data/synthwords',
-    ann_file='textspotting_train.json',
+    ann_file='textdet_train.json',
     require_texts=True,
     filter_cfg=dict(filter_empty_gt=True, min_size=8),
     pipeline=_base_.train_pipeline)

@@ -23,11 +23,17 @@ MaskTextSpotterV3 ``evaluation/icdar2015/e2e/``), re-implemented here:
   edit distance >= 1.5 is dropped, with the generic one it is kept
   (MaskTextSpotterV3 ``prepare_results.py``, ``lexicon_drop_dist=1.5``).
 
-The detection-only precision / recall / hmean (the same pairing without the
-transcript check) are reported alongside. More lenient rules are named
-options: ``matching='bipartite'``, ``symbol_rule='strip'``,
-``case_rule='lower'``, ``care_rule='alnum'``, ``empty_rule='mmocr'``,
-``lexicon_drop_dist=None``.
+The detection-only precision / recall / hmean follow the RRC's Task 4.1
+localisation script (``script.py``, IoU > 0.5 one-to-one, the same greedy
+pairing; a detection with more than half of its area inside a don't-care GT
+is discarded): only ``###`` / ignored GT words are don't care there, and no
+lexicon drops a detection. Both are reported at ONE score threshold: a fixed
+config value (``score_thr``) or one chosen on a validation split
+(``select_score_thr=True`` writes it to ``score_thr_out``, a test run reads it
+with ``score_thr_file``), never the best over thresholds of the scored split.
+More lenient rules are named options: ``matching='bipartite'``,
+``symbol_rule='strip'``, ``case_rule='lower'``, ``care_rule='alnum'``,
+``empty_rule='mmocr'``, ``lexicon_drop_dist=None``.
 
 It is written from scratch (it reuses only MMOCR's polygon helpers and
 :func:`compute_hmean`) and avoids the defects of the ``E2EHmeanIOUMetric``
@@ -36,6 +42,8 @@ selected afresh from the full set of the image (one boolean mask applied to
 the IoU matrix, the text-match matrix and the scores together), and
 ``lexicon_path`` is used.
 """
+import json
+import os
 import os.path as osp
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
@@ -153,10 +161,39 @@ def _to_numpy(x) -> np.ndarray:
     return np.asarray(x)
 
 
-def _to_polygon(poly) -> Polygon:
+def read_score_thr_file(path: str) -> Dict:
+    """The thresholds a ``select_score_thr`` run wrote to ``path``: a JSON
+    object with the floats ``score_thr`` and ``det_score_thr`` (and what
+    they were chosen on).
+
+    Raises:
+        FileNotFoundError: If ``path`` is not a file.
+        ValueError: If it is not such a JSON object.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'score_thr_file not found: {path}')
+    with open(path, encoding='utf-8-sig') as f:
+        try:
+            data = json.load(f)
+        except json.JSONDecodeError as e:
+            raise ValueError(f'score_thr_file {path} is not JSON: {e}') \
+                from None
+    for key in ('score_thr', 'det_score_thr'):
+        value = data.get(key) if isinstance(data, dict) else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f'score_thr_file {path} has no number '
+                             f'{key!r}')
+        data[key] = round(float(value), 10)
+    return data
+
+
+def _to_polygon(poly, trunc: bool = False) -> Polygon:
     """A flat ``[x1, y1, x2, y2, ...]`` array as a valid shapely polygon
-    (possibly empty)."""
+    (possibly empty), its coordinates truncated towards zero if
+    ``trunc``."""
     pts = _to_numpy(poly).astype(np.float64).reshape(-1)
+    if trunc:
+        pts = np.trunc(pts)
     if pts.size < 6 or pts.size % 2:
         return Polygon()
     return poly_make_valid(Polygon(pts.reshape(-1, 2)))
@@ -207,12 +244,16 @@ class E2ESpottingMetric(BaseMetric):
       from both sides;
     - ``'none'``: exact comparison after case folding.
 
-    **Lexicons** (``lexicon_mode``): ``'generic'`` / ``'weak'``:
-    ``lexicon_path`` is a text file with one word per line (blank lines
-    skipped, CRLF line ends accepted); ``'strong'``: ``lexicon_path`` is a
-    directory holding one such file per image, named by
-    ``strong_lexicon_pattern`` with ``{stem}`` the image file stem
-    (ICDAR 2015: ``voc_img_12.txt`` for ``img_12.jpg``). Each predicted
+    **Lexicons** (``lexicon_mode``), the ICDAR 2015 Task 4.4 layouts (read as
+    UTF-8 with or without BOM, LF or CRLF line ends, one word per line, the
+    line stripped of surrounding white space, blank lines skipped):
+    ``'generic'``: ``lexicon_path`` is one word list for every image (the
+    90k-word ``GenericVocabulary.txt``, or MJSynth's ``lexicon.txt``);
+    ``'weak'``: one word list of all the test set's words (ICDAR 2015
+    ``ch4_test_vocabulary.txt``); ``'strong'``: ``lexicon_path`` is a
+    directory of per-image lists named by ``strong_lexicon_pattern`` with
+    ``{stem}`` the image file stem (``voc_img_12.txt`` for ``img_12.jpg``,
+    ICDAR 2015 ``ch4_test_vocabularies_per_image/``). Each predicted
     text (case folded) is replaced by the lexicon word at the smallest
     Levenshtein distance (ties: the earliest word of the file). With a
     strong or weak lexicon, a prediction at distance >= ``lexicon_drop_dist``
@@ -223,17 +264,24 @@ class E2ESpottingMetric(BaseMetric):
     ``max(len(pred), len(word), 1)`` exceeds it, the prediction keeps its
     own text instead.
 
+    **Coordinates** (``coord_rule``): ``'float'`` (default) scores the
+    polygons as given; ``'trunc'`` first truncates every coordinate of the GT
+    and of the predictions towards zero, as an RRC upload is scored (its
+    line format takes integers, the submission writers apply ``int()``,
+    e.g. MaskTextSpotterV3's ``prepare_results.py``, and the script's
+    ``polygon_from_points`` casts to ``int32``).
+
     **Matching**, for every score threshold ``t`` independently, from all
     the predictions of the image: the kept predictions are those with
     ``score >= t`` (compared in float32) that were not discarded or
     dropped. ``matching='greedy'`` (default, the script): every cared GT
     word in order is paired with the first still free kept prediction (in
     the model's output order) with IoU > ``match_iou_thr``; a pair is an
-    end-to-end hit if the texts match, and every pair is a detection hit.
-    ``matching='bipartite'``: the hits are the maximum one-to-one matching
-    (``scipy``'s ``maximum_bipartite_matching``) of the graph whose edges
-    are the pairs with IoU > ``match_iou_thr`` and, end to end, matching
-    texts (a wrong-text prediction of higher IoU cannot take the GT from a
+    end-to-end hit if the texts match. ``matching='bipartite'``: the hits
+    are the maximum one-to-one matching (``scipy``'s
+    ``maximum_bipartite_matching``) of the graph whose edges are the pairs
+    with IoU > ``match_iou_thr`` and, end to end, matching texts (a
+    wrong-text prediction of higher IoU cannot take the GT from a
     right-text one). Then ``precision = hits / kept predictions``,
     ``recall = hits / cared GT words`` summed over the dataset. Empty sets,
     ``empty_rule='icdar'`` (default, the script): 0 / 0 is 0 for both, so
@@ -241,17 +289,26 @@ class E2ESpottingMetric(BaseMetric):
     :func:`compute_hmean`'s convention (no cared GT: recall 1, precision 1
     if there is no kept prediction either, else 0).
 
-    The script scores one submission; here the score threshold of best
-    end-to-end hmean over ``score_thrs`` is reported (and, separately, the
-    best detection one): choose it on a validation split, then pass it as
-    the only threshold for test numbers.
+    **Detection** (``det_*``), the Task 4.1 script's rules: the same pairing
+    without the transcript, where only ``ignored`` / ``'###'`` GT words are
+    don't care (``filter_words`` and ``word_spotting`` do not apply), a
+    prediction is discarded only by the area-precision rule against them,
+    and no lexicon step drops one.
+
+    **Score threshold.** The scripts score one submission, so one threshold
+    is reported: ``score_thr`` (default 0.5, a config value) for both the
+    end-to-end and the detection numbers, or, with ``score_thr_file``, the
+    ``score_thr`` / ``det_score_thr`` of that JSON file, written by a run on
+    a validation split with ``select_score_thr=True`` (which reports the
+    numbers at the threshold of best end-to-end hmean over ``score_thrs``,
+    and the detection ones at the best detection threshold, ties: the
+    lowest, and writes both to ``score_thr_out``). Which one is used is
+    logged. ``score_thrs`` only adds rows to the per-threshold table
+    (logged, kept in :attr:`per_threshold_results`).
 
     Returned metrics (under ``prefix/``): ``precision``, ``recall``,
-    ``hmean``, ``best_score_thr`` at the threshold of best end-to-end
-    hmean; ``det_precision``, ``det_recall``, ``det_hmean``,
-    ``det_best_score_thr`` at the threshold of best detection hmean (ties:
-    the lowest threshold). The per-threshold numbers are logged as a table
-    and kept in :attr:`per_threshold_results`.
+    ``hmean``, ``score_thr``, ``det_precision``, ``det_recall``,
+    ``det_hmean``, ``det_score_thr``.
 
     Args:
         match_iou_thr (float): A pair matches only if IoU > this. Defaults
@@ -259,12 +316,26 @@ class E2ESpottingMetric(BaseMetric):
         ignore_precision_thr (float): A prediction with more than this
             share of its area inside an ignored GT polygon is discarded.
             Defaults to 0.5.
-        score_thrs (dict | sequence of float): The score thresholds, a list
-            or ``dict(start, stop, step)`` passed to ``np.arange`` as in
-            MMOCR's ``HmeanIOUMetric``, then rounded to 10 decimals (note
-            that float steps may reach ``stop``: ``dict(start=0.3,
-            stop=0.9, step=0.1)`` gives 0.3, 0.4, ..., 0.9, the same as the
-            default). Defaults to ``(0.3, 0.4, ..., 0.9)``.
+        score_thr (float): The fixed score threshold of the reported
+            numbers. Defaults to 0.5.
+        score_thrs (dict | sequence of float): The thresholds of the
+            per-threshold table (and of the selection with
+            ``select_score_thr``), a list or ``dict(start, stop, step)``
+            passed to ``np.arange`` as in MMOCR's ``HmeanIOUMetric``, then
+            rounded to 10 decimals (note that float steps may reach
+            ``stop``: ``dict(start=0.3, stop=0.9, step=0.1)`` gives 0.3,
+            0.4, ..., 0.9, the same as the default). Defaults to
+            ``(0.3, 0.4, ..., 0.9)``.
+        select_score_thr (bool): Report the numbers at the best thresholds
+            of this split (a validation split) and write them to
+            ``score_thr_out``. Defaults to False.
+        score_thr_out (str, optional): JSON file the selection is written
+            to (``select_score_thr`` only). Defaults to None.
+        score_thr_file (str, optional): JSON file of a selection on a
+            validation split; its thresholds replace ``score_thr``.
+            Defaults to None.
+        coord_rule (str): ``'float'`` or ``'trunc'``. Defaults to
+            ``'float'``.
         lexicon_mode (str, optional): ``'strong'``, ``'weak'``,
             ``'generic'`` or ``None`` (no lexicon). Defaults to None.
         lexicon_path (str, optional): Lexicon file (weak / generic) or
@@ -308,9 +379,14 @@ class E2ESpottingMetric(BaseMetric):
     def __init__(self,
                  match_iou_thr: float = 0.5,
                  ignore_precision_thr: float = 0.5,
+                 score_thr: float = 0.5,
                  score_thrs: Union[Dict, Sequence[float]] = (0.3, 0.4, 0.5,
                                                              0.6, 0.7, 0.8,
                                                              0.9),
+                 select_score_thr: bool = False,
+                 score_thr_out: Optional[str] = None,
+                 score_thr_file: Optional[str] = None,
+                 coord_rule: str = 'float',
                  lexicon_mode: Optional[str] = None,
                  lexicon_path: Optional[str] = None,
                  strong_lexicon_pattern: str = 'voc_{stem}.txt',
@@ -337,7 +413,31 @@ class E2ESpottingMetric(BaseMetric):
         thrs = np.round(thrs.astype(np.float64), 10)
         if thrs.size == 0:
             raise ValueError('score_thrs gives no threshold')
+        self.select_score_thr = bool(select_score_thr)
+        self.score_thr_out = score_thr_out
+        self.score_thr_file = score_thr_file
+        if score_thr_out is not None and not self.select_score_thr:
+            raise ValueError('score_thr_out is written only with '
+                             'select_score_thr=True')
+        if score_thr_file is not None and self.select_score_thr:
+            raise ValueError('select_score_thr chooses the threshold on this '
+                             'split; do not also pass score_thr_file')
+        self.score_thr = self.det_score_thr = round(float(score_thr), 10)
+        self.score_thr_source = 'fixed (score_thr)'
+        if score_thr_file is not None:
+            chosen = read_score_thr_file(score_thr_file)
+            self.score_thr = chosen['score_thr']
+            self.det_score_thr = chosen['det_score_thr']
+            self.score_thr_source = (
+                f'chosen on a validation split ({score_thr_file}: '
+                f"{chosen.get('num_images', '?')} images)")
+        if not self.select_score_thr:
+            thrs = np.union1d(thrs, [self.score_thr, self.det_score_thr])
         self.score_thrs = thrs
+        if coord_rule not in ('float', 'trunc'):
+            raise ValueError("coord_rule must be 'float' or 'trunc', got "
+                             f'{coord_rule!r}')
+        self.coord_rule = coord_rule
         for name, value, choices in (
                 ('symbol_rule', symbol_rule, ('icdar', 'strip', 'none')),
                 ('case_rule', case_rule, ('upper', 'lower', 'none')),
@@ -455,17 +555,27 @@ class E2ESpottingMetric(BaseMetric):
     # Lexicons
     # ------------------------------------------------------------------
     def _load_lexicon(self, path: str) -> List[str]:
-        """Normalised, de-duplicated words of a lexicon file, in order."""
+        """Normalised, de-duplicated words of a lexicon file, in order
+        (UTF-8 with or without BOM, LF or CRLF line ends).
+
+        Raises:
+            ValueError: If the file is not UTF-8 or has no word.
+        """
         words, seen = [], set()
-        with open(path, encoding='utf-8') as f:
-            for line in f:
-                word = line.strip()
-                if not word:
-                    continue
-                word = self.normalize(word)
-                if word and word not in seen:
-                    seen.add(word)
-                    words.append(word)
+        try:
+            with open(path, encoding='utf-8-sig') as f:
+                lines = f.read().splitlines()
+        except UnicodeDecodeError as e:
+            raise ValueError(f'lexicon file {path} is not UTF-8: {e}') \
+                from None
+        for line in lines:
+            word = line.strip()
+            if not word:
+                continue
+            word = self.normalize(word)
+            if word and word not in seen:
+                seen.add(word)
+                words.append(word)
         if not words:
             raise ValueError(f'lexicon file has no word: {path}')
         return words
@@ -511,14 +621,19 @@ class E2ESpottingMetric(BaseMetric):
     # ------------------------------------------------------------------
     def process(self, data_batch: Sequence[Dict],
                 data_samples: Sequence[Dict]) -> None:
-        """Compute, per image, the IoU and text-match matrices between the
-        cared GT words and the predictions that can count at some
-        threshold, and store them in ``self.results``."""
+        """Compute, per image, the IoU matrix between the GT words and the
+        predictions that can count at some threshold for detection (Task
+        4.1 rules), the end-to-end sub-matrix (its cared GT words and kept
+        predictions) with its text-match matrix, and store them in
+        ``self.results``."""
         min_thr = np.float32(self.score_thrs.min())
+        trunc = self.coord_rule == 'trunc'
         for sample in data_samples:
             gt = sample.get('gt_instances')
             pred = sample.get('pred_instances')
-            gt_polys = [_to_polygon(p) for p in gt.get('polygons', [])]
+            gt_polys = [
+                _to_polygon(p, trunc) for p in gt.get('polygons', [])
+            ]
             gt_texts = [str(t) for t in gt.get('texts', [])]
             if len(gt_texts) != len(gt_polys):
                 raise ValueError(f'{len(gt_polys)} GT polygons but '
@@ -530,13 +645,17 @@ class E2ESpottingMetric(BaseMetric):
             if ignored.size != len(gt_polys):
                 raise ValueError(f'{len(gt_polys)} GT polygons but '
                                  f'{ignored.size} ignored flags')
-            gt_ignored = np.array([
-                ig or t == IGNORE_TEXT or not self.is_care_word(t)
-                for ig, t in zip(ignored, gt_texts)
-            ],
-                                  dtype=bool)
+            # Don't care for detection: flagged or '###'; end to end also
+            # the words failing the care rule (filter_words).
+            det_ignored = np.array(
+                [ig or t == IGNORE_TEXT for ig, t in zip(ignored, gt_texts)],
+                dtype=bool)
+            gt_ignored = det_ignored | np.array(
+                [not self.is_care_word(t) for t in gt_texts], dtype=bool)
 
-            pred_polys = [_to_polygon(p) for p in pred.get('polygons', [])]
+            pred_polys = [
+                _to_polygon(p, trunc) for p in pred.get('polygons', [])
+            ]
             pred_texts = [str(t) for t in pred.get('texts', [])]
             # Scores are compared in float32 (the dtype models emit), so a
             # score of 0.9 passes the threshold 0.9.
@@ -548,16 +667,20 @@ class E2ESpottingMetric(BaseMetric):
                     f'{len(pred_texts)} texts and {scores.size} scores')
 
             # Predictions that can count at some threshold and do not lie
-            # on an ignored GT word. Applied once, to all arrays together.
-            keep = scores >= min_thr
+            # on a don't-care GT word (of the detection / end-to-end sets).
+            # Applied once, to all arrays together.
+            cand = scores >= min_thr
+            det_keep, keep = cand.copy(), cand.copy()
             ignored_gt_ids = np.flatnonzero(gt_ignored)
-            for j in np.flatnonzero(keep):
+            for j in np.flatnonzero(cand):
                 area = pred_polys[j].area
                 for i in ignored_gt_ids:
                     inter = poly_intersection(gt_polys[i], pred_polys[j])
                     if inter / (area + 1e-5) > self.ignore_precision_thr:
                         keep[j] = False
-                        break
+                        if det_ignored[i]:
+                            det_keep[j] = False
+                            break
             lexicon = self.lexicon_for(sample.get('img_path', None)) \
                 if keep.any() else None
             norm_preds = {}
@@ -568,25 +691,33 @@ class E2ESpottingMetric(BaseMetric):
                     keep[j] = False
                 else:
                     norm_preds[j] = text
-            pred_ids = np.flatnonzero(keep)
-            care_ids = np.flatnonzero(~gt_ignored)
+
+            det_gt_ids = np.flatnonzero(~det_ignored)
+            det_pred_ids = np.flatnonzero(det_keep)
+            det_iou = np.zeros((len(det_gt_ids), len(det_pred_ids)),
+                               dtype=np.float64)
+            for a, i in enumerate(det_gt_ids):
+                for b, j in enumerate(det_pred_ids):
+                    det_iou[a, b] = poly_iou(gt_polys[i], pred_polys[j])
+            # The end-to-end sets are subsets of the detection ones.
+            rows = np.flatnonzero(~gt_ignored[det_gt_ids])
+            cols = np.flatnonzero(keep[det_pred_ids])
+            care_ids, pred_ids = det_gt_ids[rows], det_pred_ids[cols]
             norm_preds = [norm_preds[j] for j in pred_ids]
             norm_gts = [self.normalize_gt(gt_texts[i]) for i in care_ids]
-
-            iou = np.zeros((len(care_ids), len(pred_ids)), dtype=np.float64)
-            text_ok = np.zeros_like(iou, dtype=bool)
-            for a, i in enumerate(care_ids):
-                for b, j in enumerate(pred_ids):
-                    iou[a, b] = poly_iou(gt_polys[i], pred_polys[j])
-                    text_ok[a, b] = self.texts_match(norm_gts[a],
-                                                     norm_preds[b])
+            text_ok = np.array(
+                [[self.texts_match(g, p) for p in norm_preds]
+                 for g in norm_gts],
+                dtype=bool).reshape(len(care_ids), len(pred_ids))
             self.results.append(
                 dict(
-                    iou=iou,
+                    iou=det_iou[np.ix_(rows, cols)],
                     text_match=text_ok,
                     scores=scores[pred_ids],
                     pred_texts=norm_preds,
-                    gt_texts=norm_gts))
+                    gt_texts=norm_gts,
+                    det_iou=det_iou,
+                    det_scores=scores[det_pred_ids]))
 
     @staticmethod
     def _max_matching(edges: np.ndarray) -> int:
@@ -611,14 +742,18 @@ class E2ESpottingMetric(BaseMetric):
                 pairs.append((g, int(cand[0])))
         return pairs
 
-    def _hits(self, det_ok: np.ndarray,
-              text_ok: np.ndarray) -> Tuple[int, int]:
-        """(end-to-end hits, detection hits) of one image's selection."""
+    def _hits(self, det_ok: np.ndarray, text_ok: np.ndarray) -> int:
+        """End-to-end hits of one image's selection."""
         if self.matching == 'greedy':
-            pairs = self._greedy_pairs(det_ok)
-            return sum(bool(text_ok[g, p]) for g, p in pairs), len(pairs)
-        return (self._max_matching(det_ok & text_ok),
-                self._max_matching(det_ok))
+            return sum(
+                bool(text_ok[g, p]) for g, p in self._greedy_pairs(det_ok))
+        return self._max_matching(det_ok & text_ok)
+
+    def _det_hits(self, det_ok: np.ndarray) -> int:
+        """Detection hits of one image's selection."""
+        if self.matching == 'greedy':
+            return len(self._greedy_pairs(det_ok))
+        return self._max_matching(det_ok)
 
     def _prf(self, hits: int, gt_num: int,
              pred_num: int) -> Tuple[float, float, float]:
@@ -633,27 +768,34 @@ class E2ESpottingMetric(BaseMetric):
 
     def per_threshold(self, results: List[Dict]) -> List[Dict]:
         """Counts and precision / recall / hmean (end-to-end and detection)
-        at every score threshold."""
-        det_iou_ok = [r['iou'] > self.match_iou_thr for r in results]
+        at every threshold of ``score_thrs``."""
+        iou_ok = [r['iou'] > self.match_iou_thr for r in results]
+        det_iou_ok = [r['det_iou'] > self.match_iou_thr for r in results]
         gt_num = int(sum(r['iou'].shape[0] for r in results))
+        det_gt_num = int(sum(r['det_iou'].shape[0] for r in results))
         rows = []
         for thr in self.score_thrs:
-            pred_num = e2e_hits = det_hits = 0
-            for r, det_ok in zip(results, det_iou_ok):
+            thr32 = np.float32(thr)
+            pred_num = e2e_hits = det_pred_num = det_hits = 0
+            for r, ok, det_ok in zip(results, iou_ok, det_iou_ok):
                 # Fresh selection from the full prediction set of the image.
-                sel = r['scores'] >= np.float32(thr)
+                sel = r['scores'] >= thr32
                 pred_num += int(sel.sum())
-                e2e, det = self._hits(det_ok[:, sel], r['text_match'][:, sel])
-                e2e_hits += e2e
-                det_hits += det
+                e2e_hits += self._hits(ok[:, sel], r['text_match'][:, sel])
+                det_sel = r['det_scores'] >= thr32
+                det_pred_num += int(det_sel.sum())
+                det_hits += self._det_hits(det_ok[:, det_sel])
             rec, prec, hmean = self._prf(e2e_hits, gt_num, pred_num)
-            d_rec, d_prec, d_hmean = self._prf(det_hits, gt_num, pred_num)
+            d_rec, d_prec, d_hmean = self._prf(det_hits, det_gt_num,
+                                               det_pred_num)
             rows.append(
                 dict(
                     score_thr=float(thr),
                     gt_num=gt_num,
                     pred_num=pred_num,
                     hits=e2e_hits,
+                    det_gt_num=det_gt_num,
+                    det_pred_num=det_pred_num,
                     det_hits=det_hits,
                     precision=prec,
                     recall=rec,
@@ -663,35 +805,75 @@ class E2ESpottingMetric(BaseMetric):
                     det_hmean=d_hmean))
         return rows
 
+    def _chosen_rows(self, rows: List[Dict]) -> Tuple[Dict, Dict]:
+        """The rows of the reported end-to-end and detection thresholds."""
+        if self.select_score_thr:
+            # first max: the lowest threshold
+            return (max(rows, key=lambda r: r['hmean']),
+                    max(rows, key=lambda r: r['det_hmean']))
+        by_thr = {r['score_thr']: r for r in rows}
+        return by_thr[self.score_thr], by_thr[self.det_score_thr]
+
+    def _write_selection(self, e2e: Dict, det: Dict, num_images: int) -> None:
+        """Write the thresholds chosen on this split to ``score_thr_out``."""
+        out = dict(
+            score_thr=e2e['score_thr'],
+            det_score_thr=det['score_thr'],
+            num_images=num_images,
+            gt_num=e2e['gt_num'],
+            hmean=e2e['hmean'],
+            det_hmean=det['det_hmean'],
+            score_thrs=[float(t) for t in self.score_thrs],
+            lexicon_mode=self.lexicon_mode,
+            word_spotting=self.word_spotting)
+        dirname = osp.dirname(self.score_thr_out)
+        if dirname:
+            os.makedirs(dirname, exist_ok=True)
+        with open(self.score_thr_out, 'w', encoding='utf-8') as f:
+            json.dump(out, f, indent=2)
+            f.write('\n')
+
     def compute_metrics(self, results: List[Dict]) -> Dict:
-        """End-to-end metrics at the best end-to-end threshold and
-        detection metrics at the best detection threshold."""
+        """End-to-end and detection metrics at the reported thresholds
+        (see the class docstring)."""
         logger: MMLogger = MMLogger.get_current_instance()
         rows = self.per_threshold(results)
         self.per_threshold_results = rows
         header = (f'{"thr":>5} {"gt":>6} {"pred":>6} {"hits":>6} '
-                  f'{"P":>7} {"R":>7} {"H":>7} {"det_hits":>8} '
+                  f'{"P":>7} {"R":>7} {"H":>7} {"det_gt":>6} '
+                  f'{"det_pred":>8} {"det_hits":>8} '
                   f'{"det_P":>7} {"det_R":>7} {"det_H":>7}')
         lines = [header]
         for r in rows:
             lines.append(
                 f'{r["score_thr"]:5.2f} {r["gt_num"]:6d} {r["pred_num"]:6d} '
                 f'{r["hits"]:6d} {r["precision"]:7.4f} {r["recall"]:7.4f} '
-                f'{r["hmean"]:7.4f} {r["det_hits"]:8d} '
+                f'{r["hmean"]:7.4f} {r["det_gt_num"]:6d} '
+                f'{r["det_pred_num"]:8d} {r["det_hits"]:8d} '
                 f'{r["det_precision"]:7.4f} {r["det_recall"]:7.4f} '
                 f'{r["det_hmean"]:7.4f}')
         lex = self.lexicon_mode or 'none'
         logger.info(f'End-to-end spotting (lexicon: {lex}, word spotting: '
                     f'{self.word_spotting}) per score threshold:\n' +
                     '\n'.join(lines))
-        best = max(rows, key=lambda r: r['hmean'])  # first max: lowest thr
-        det_best = max(rows, key=lambda r: r['det_hmean'])
+        best, det_best = self._chosen_rows(rows)
+        if self.select_score_thr:
+            source = ('chosen on this split (best hmean over score_thrs: '
+                      'meant for a validation split)')
+            if self.score_thr_out is not None:
+                self._write_selection(best, det_best, len(results))
+                source += f', written to {self.score_thr_out}'
+        else:
+            source = self.score_thr_source
+        logger.info(f'Reported at score threshold {best["score_thr"]:g} '
+                    f'(end to end) / {det_best["score_thr"]:g} (detection): '
+                    f'{source}')
         return dict(
             precision=best['precision'],
             recall=best['recall'],
             hmean=best['hmean'],
-            best_score_thr=best['score_thr'],
+            score_thr=best['score_thr'],
             det_precision=det_best['det_precision'],
             det_recall=det_best['det_recall'],
             det_hmean=det_best['det_hmean'],
-            det_best_score_thr=det_best['score_thr'])
+            det_score_thr=det_best['score_thr'])

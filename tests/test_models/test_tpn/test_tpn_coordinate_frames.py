@@ -107,8 +107,18 @@ def _predict_like_tpn(dataset, shifts=None, texts=None) -> list:
     return results
 
 
-def _score(cfg: Config, results) -> dict:
-    metric = METRICS.build(copy.deepcopy(cfg.test_evaluator))
+def _evaluators(cfg: Config) -> list:
+    evaluator = cfg.test_evaluator
+    return list(evaluator) if isinstance(evaluator, (list, tuple)) else [
+        evaluator
+    ]
+
+
+def _score(cfg: Config, results, metric_type='E2ESpottingMetric') -> dict:
+    metric_cfg, = [
+        m for m in _evaluators(cfg) if m['type'] == metric_type
+    ]
+    metric = METRICS.build(copy.deepcopy(metric_cfg))
     metric.process({}, [r.to_dict() for r in results])
     return metric.compute_metrics(metric.results)
 
@@ -152,6 +162,17 @@ def test_perfect_prediction_scores_one_at_every_scale(name, frame_data):
     scores = _score(cfg, _predict_like_tpn(dataset))
     for key in ('precision', 'recall', 'hmean', 'det_precision',
                 'det_recall', 'det_hmean'):
+        assert scores[key] == pytest.approx(1.0), (key, scores)
+
+
+def test_icdar2013_deteval_of_a_perfect_prediction(frame_data):
+    """The ICDAR 2013 config's DetEval: the 9 cared words found one-to-one,
+    the prediction on the don't-care word discarded (all of its area on
+    it, > 0.4): P = R = H = 1 at every scale."""
+    cfg = _cfg('tpn_vgg16_20k_icdar2013.py')
+    scores = _score(cfg, _predict_like_tpn(_test_dataset(cfg, frame_data)),
+                    'DetEvalMetric')
+    for key in ('precision', 'recall', 'hmean'):
         assert scores[key] == pytest.approx(1.0), (key, scores)
 
 
@@ -233,3 +254,22 @@ def test_show_dir_draws_gt_and_predictions_in_one_frame(name, frame_data,
         assert np.abs(gt_row - pred_row).max(axis=-1).mean() < 1.0
         # the drawing does show the words: it differs from the image
         assert np.abs(gt_row[:, :w] - img[..., ::-1]).max() > 100
+
+
+def test_icdar2013_threshold_from_a_validation_file(tmp_path):
+    """The README's command-line options reach both ICDAR 2013 metrics:
+    ``test_evaluator.0/1.score_thr_file`` replace the fixed 0.5 by the
+    thresholds a validation run wrote (0.3 end to end, 0.7 detection)."""
+    path = tmp_path / 'score_thr.json'
+    path.write_text('{"score_thr": 0.3, "det_score_thr": 0.7, '
+                    '"num_images": 5}')
+    cfg = _cfg('tpn_vgg16_20k_icdar2013.py')
+    cfg.merge_from_dict({
+        'test_evaluator.0.score_thr_file': str(path),
+        'test_evaluator.1.score_thr_file': str(path)
+    })
+    e2e, deteval = (METRICS.build(copy.deepcopy(m))
+                    for m in _evaluators(cfg))
+    assert (e2e.score_thr, e2e.det_score_thr) == (0.3, 0.7)
+    assert '5 images' in e2e.score_thr_source
+    assert deteval.score_thr == 0.7
