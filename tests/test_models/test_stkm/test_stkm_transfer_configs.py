@@ -1,0 +1,136 @@
+"""The PSENet rows of STKM's Tables 1-4: the paper's fine-tuning recipe,
+pytorch-style ResNet-50, each row's starting weights, loss and predict."""
+import copy
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+from mmocr.registry import DATASETS, MODELS
+
+import mmtextknow  # noqa: F401
+
+STKM_DIR = Path(__file__).resolve().parents[3] / 'configs' / 'textdet' / \
+    'stkm'
+FINETUNE = sorted(p.name for p in STKM_DIR.glob('psenet_resnet50-*_600e_*.py'))
+CKPT = 'checkpoints/{}_resnet50_synthtext_backbone.pth'
+
+#: pre-training of the backbone -> datasets of its rows in Tables 1-4
+ROWS = {
+    'imagenet': ('icdar2015', 'ctw1500', 'totaltext'),  # Tables 3, 4
+    'stkm': ('icdar2015', 'ctw1500', 'totaltext'),  # Tables 1, 3, 4
+    'stkm-multilabel': ('icdar2015', 'ctw1500', 'totaltext'),  # Table 1
+    'synthtext': ('icdar2015', 'ctw1500'),  # Table 4
+    'east-synthtext': ('icdar2015', 'ctw1500'),  # Table 4
+}
+
+
+def _cfg(name: str) -> Config:
+    init_default_scope('mmocr')
+    return Config.fromfile(str(STKM_DIR / name))
+
+
+def test_every_psenet_row_has_a_config():
+    expected = sorted(f'psenet_resnet50-{pre}_fpnf_600e_{ds}.py'
+                      for pre, datasets in ROWS.items() for ds in datasets)
+    assert FINETUNE == expected
+
+
+@pytest.mark.parametrize('name', FINETUNE)
+def test_paper_finetune_recipe(name):
+    """Sec. 4.2: SGD lr 1e-3, momentum 0.9, wd 1e-4, batch 16, 600 epochs,
+    x0.1 after epochs 200 and 400."""
+    cfg = _cfg(name)
+    assert cfg.optim_wrapper.type == 'OptimWrapper'
+    assert cfg.optim_wrapper.optimizer == dict(
+        type='SGD', lr=1e-3, momentum=0.9, weight_decay=1e-4)
+    assert cfg.train_cfg.max_epochs == 600
+    assert [dict(s) for s in cfg.param_scheduler] == [
+        dict(type='MultiStepLR', milestones=[200, 400], gamma=0.1, end=600)
+    ]
+    assert cfg.train_dataloader.batch_size == 16
+    assert cfg.auto_scale_lr.base_batch_size == 16
+    # the style of torchvision's and STKM's weights (stride in the 3x3 conv)
+    assert cfg.model.backbone.style == 'pytorch'
+    assert cfg.model.backbone.depth == 50
+
+
+@pytest.mark.parametrize('name', FINETUNE)
+def test_starting_weights(name):
+    cfg = _cfg(name)
+    pre = name.split('_')[1][len('resnet50-'):]
+    init_cfg = cfg.model.backbone.init_cfg
+    if pre == 'imagenet':
+        assert init_cfg == dict(
+            type='Pretrained', checkpoint='torchvision://resnet50')
+    elif pre == 'synthtext':  # the whole SynthText-pre-trained PSENet
+        assert init_cfg is None
+        assert cfg.load_from == \
+            'checkpoints/psenet_resnet50_fpnf_10e_synthtext.pth'
+    else:
+        assert init_cfg == dict(type='Pretrained',
+                                checkpoint=CKPT.format(pre))
+    if pre != 'synthtext':
+        assert cfg.get('load_from') is None
+
+
+def test_datasets_and_outputs():
+    for ds, root, repr_type in [('icdar2015', 'data/icdar2015', 'quad'),
+                                ('ctw1500', 'data/ctw1500', 'poly'),
+                                ('totaltext', 'data/totaltext', 'poly')]:
+        cfg = _cfg(f'psenet_resnet50-stkm_fpnf_600e_{ds}.py')
+        for loader in ('train_dataloader', 'val_dataloader',
+                       'test_dataloader'):
+            assert cfg[loader].dataset.data_root == root, (ds, loader)
+        postprocessor = cfg.model.det_head.postprocessor
+        assert postprocessor.text_repr_type == repr_type, ds
+
+
+def test_synthtext_pretraining_config():
+    cfg = _cfg('psenet_resnet50_fpnf_10e_synthtext.py')
+    assert cfg.train_dataloader.dataset.data_root == 'data/synthtext'
+    assert cfg.train_cfg.max_epochs == 10
+    assert cfg.optim_wrapper.optimizer.type == 'SGD'
+    assert cfg.model.backbone.init_cfg.checkpoint == 'torchvision://resnet50'
+    steps = [t.type for t in cfg.train_dataloader.dataset.pipeline]
+    assert 'TextDetRandomCrop' in steps
+
+
+def _batch(cfg: Config, data_root: Path, split: str) -> dict:
+    loader = cfg[f'{split}_dataloader']
+    dataset_cfg = copy.deepcopy(loader.dataset)
+    dataset_cfg.update(
+        type='OCRDataset',
+        data_root=str(data_root),
+        ann_file=f'textdet_{split}.json')
+    return pseudo_collate([DATASETS.build(dataset_cfg)[0]])
+
+
+@pytest.mark.parametrize('ds', ['icdar2015', 'ctw1500', 'totaltext'])
+def test_loss_and_predict(ds, tiny_toy_data):
+    """Each PSENet head (quadrilaterals, polygons) at full size, random
+    weights, one generated image through the config's own training
+    pipeline (736 x 736 crops); prediction at a 640 test scale instead of
+    the configs' 2240 / 1280 to keep the test in seconds."""
+    cfg = _cfg(f'psenet_resnet50-stkm_fpnf_600e_{ds}.py')
+    cfg.model.backbone.init_cfg = None
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.train()
+    batch = _batch(cfg, tiny_toy_data, 'train')
+    assert batch['inputs'][0].shape[-2:] == (736, 736)
+    data = model.data_preprocessor(batch, True)
+    losses = model(**data, mode='loss')
+    assert set(losses) == {'loss_text', 'loss_kernel'}
+    assert all(torch.isfinite(v) for v in losses.values())
+    for step in cfg.test_dataloader.dataset.pipeline:
+        if step.type == 'Resize':
+            step.scale = (640, 640)
+    model.eval()
+    with torch.no_grad():
+        data = model.data_preprocessor(
+            _batch(cfg, tiny_toy_data, 'test'), False)
+        results = model(**data, mode='predict')
+    assert 'polygons' in results[0].pred_instances
