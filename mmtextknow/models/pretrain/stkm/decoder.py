@@ -45,6 +45,8 @@ def sequence_lengths(indexes: torch.Tensor, eos_idx: int) -> List[int]:
     Returns:
         list[int]: ``N`` lengths in ``[0, T]``.
     """
+    if indexes.size(1) == 0:
+        return [0] * indexes.size(0)
     is_eos = indexes == eos_idx
     through_eos = is_eos.int().argmax(1) + 1  # argmax: the first maximum
     return torch.where(is_eos.any(1), through_eos,
