@@ -58,6 +58,7 @@ if __name__ == '__main__':
     parse_args()
 
 import torch
+from mmdet.models.backbones.resnet import Bottleneck
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
@@ -79,9 +80,9 @@ def check_config(config: str,
 
     Raises:
         DataError: If a backbone key is missing or shape-mismatched, or the
-            config's ResNet has another style than ``style``: the weights
-            would load (the shapes are the same) but the stride would sit
-            in another convolution than during pre-training.
+            config's Bottleneck ResNet has another style than ``style``: the
+            weights would load (the shapes are the same) but the stride
+            would sit in another convolution than during pre-training.
     """
     if not osp.isfile(config):
         raise FileNotFoundError(f'{config}: config not found')
@@ -89,16 +90,19 @@ def check_config(config: str,
     backbone_cfg = cfg.get('model', {}).get('backbone')
     if backbone_cfg is None:
         raise DataError(f'{config}: no model.backbone in the config')
-    config_style = backbone_cfg.get('style', 'pytorch')  # mmdet's default
-    if 'ResNet' in str(backbone_cfg.get('type')) and config_style != style:
+    init_default_scope(cfg.get('default_scope', 'mmocr'))
+    from mmocr.registry import MODELS
+    backbone = MODELS.build(backbone_cfg)
+    # The style only moves the stride of mmdet's Bottleneck (ResNet-50 and
+    # deeper); BasicBlock ResNets (18, 34) are the same in both styles.
+    config_style = getattr(backbone, 'style', style)
+    if isinstance(getattr(backbone, 'block', None), type) and issubclass(
+            backbone.block, Bottleneck) and config_style != style:
         raise DataError(
             f'{config}: the backbone is a {config_style!r}-style ResNet, the '
             f'exported weights are {style!r}-style (stride in the '
             f'{"3x3" if style == "pytorch" else "1x1"} conv); set '
             f"model.backbone.style='{style}' in the config")
-    init_default_scope(cfg.get('default_scope', 'mmocr'))
-    from mmocr.registry import MODELS
-    backbone = MODELS.build(backbone_cfg)
     report = check_backbone_loads(backbone, state_dict)
     print(f'check against the backbone of {config} '
           f'({backbone_cfg.get("type")}):')
