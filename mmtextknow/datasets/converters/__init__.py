@@ -20,7 +20,7 @@ __all__ = [
     'parse_icdar_line', 'parse_icdar_txt', 'read_image_size',
     'convert_icdar2017_mlt', 'parse_mlt_line', 'convert_td500',
     'parse_td500_line', 'rotated_box_corners', 'SKIP_REASONS', 'SegSample',
-    'SkipSample', 'TextSegReport', 'convert_coco_ts', 'convert_icdar2013', 'convert_mlt_s',
-    'convert_textseg', 'convert_totaltext', 'mlt_s_subsets',
+    'SkipSample', 'TextSegReport', 'convert_coco_ts', 'convert_icdar2013',
+    'convert_mlt_s', 'convert_textseg', 'convert_totaltext', 'mlt_s_subsets',
     'polygon_mask', 'WarpOptions', 'warp_textseg_dataset'
 ]
