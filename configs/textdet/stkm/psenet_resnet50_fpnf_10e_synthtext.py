@@ -1,7 +1,7 @@
 # PSENet pre-trained on SynthText (word polygons), the starting point of
 # Table 4's "SynthText" row for PSENet
-# (psenet_resnet50-synthtext_fpnf_600e_{icdar2015,ctw1500}.py) and, with
-# its backbone exported, of the cross-detector row "PSENet" for EAST.
+# (psenet_resnet50-synthtext_fpnf_600e_{icdar2015,ctw1500}.py) and, through
+# its backbone, of the cross-detector row "PSENet" for EAST.
 # The paper does not give this recipe: we keep the fine-tuning one
 # (psenet_resnet50-imagenet_fpnf_600e_icdar2015.py: ImageNet start,
 # pytorch-style ResNet-50, SGD lr 1e-3, momentum 0.9, weight decay 1e-4,
@@ -9,9 +9,12 @@
 # epochs at a constant learning rate: 10 epochs is where the paper's Fig. 6
 # shows SynthText pre-training levelling off. Validated on ICDAR 2015 test.
 #
-# Data: MMOCR's dataset preparer writes data/synthtext/textdet_train.json
+# Data: data/synthtext/textdet_train.json, MMOCR's detection JSON (MMOCR's
+# dataset preparer, run in an MMOCR checkout:
 #   python tools/dataset_converters/prepare_dataset.py synthtext \
-#       --task textdet  (MMOCR's tool)
+#       --task textdet).
+# The fine-tuning configs read the backbone.* weights of
+# work_dirs/psenet_resnet50_fpnf_10e_synthtext/epoch_10.pth.
 _base_ = [
     'psenet_resnet50-imagenet_fpnf_600e_icdar2015.py',
     'mmocr::textdet/_base_/datasets/synthtext.py',

@@ -15,12 +15,24 @@ import mmtextknow  # noqa: F401
 STKM_DIR = Path(__file__).resolve().parents[3] / 'configs' / 'textdet' / \
     'stkm'
 FINETUNE = sorted(p.name for p in STKM_DIR.glob('psenet_resnet50-*_600e_*.py'))
-#: exported backbone of each pre-training (stkm2backbone.py)
-CKPTS = {
-    'stkm': 'checkpoints/stkm_resnet50_synthtext_backbone.pth',
-    'stkm-multilabel':
-    'checkpoints/stkm-multilabel_resnet50_synthtext_backbone.pth',
-    'east-synthtext': 'checkpoints/east_resnet50_synthtext_backbone.pth',
+#: backbone of each pre-training: exported (stkm2backbone.py) or read from
+#: the SynthText detector's checkpoint (prefix 'backbone.')
+STARTS = {
+    'imagenet': dict(type='Pretrained', checkpoint='torchvision://resnet50'),
+    'stkm': dict(type='Pretrained',
+                 checkpoint='checkpoints/stkm_resnet50_synthtext_backbone.pth'),
+    'stkm-multilabel': dict(
+        type='Pretrained',
+        checkpoint='checkpoints/'
+        'stkm-multilabel_resnet50_synthtext_backbone.pth'),
+    'synthtext': dict(
+        type='Pretrained',
+        checkpoint='work_dirs/psenet_resnet50_fpnf_10e_synthtext/epoch_10.pth',
+        prefix='backbone.'),
+    'east-synthtext': dict(
+        type='Pretrained',
+        checkpoint='work_dirs/east_resnet50_unet_10e_synthtext/epoch_10.pth',
+        prefix='backbone.'),
 }
 
 #: pre-training of the backbone -> datasets of its rows in Tables 1-4
@@ -65,20 +77,33 @@ def test_paper_finetune_recipe(name):
 
 @pytest.mark.parametrize('name', FINETUNE)
 def test_starting_weights(name):
+    """Only the backbone's weights differ between the rows."""
     cfg = _cfg(name)
     pre = name.split('_')[1][len('resnet50-'):]
-    init_cfg = cfg.model.backbone.init_cfg
-    if pre == 'imagenet':
-        assert init_cfg == dict(
-            type='Pretrained', checkpoint='torchvision://resnet50')
-    elif pre == 'synthtext':  # the whole SynthText-pre-trained PSENet
-        assert init_cfg is None
-        assert cfg.load_from == \
-            'checkpoints/psenet_resnet50_fpnf_10e_synthtext.pth'
-    else:
-        assert init_cfg == dict(type='Pretrained', checkpoint=CKPTS[pre])
-    if pre != 'synthtext':
-        assert cfg.get('load_from') is None
+    assert cfg.model.backbone.init_cfg == STARTS[pre]
+    assert cfg.get('load_from') is None
+
+
+def test_backbone_read_from_a_detector_checkpoint(tmp_path):
+    """The SynthText rows read ``backbone.*`` of a detector checkpoint (as
+    mmengine's CheckpointHook writes it): every backbone weight is
+    loaded, the neck's and head's are not used."""
+    cfg = _cfg('psenet_resnet50-east-synthtext_fpnf_600e_icdar2015.py')
+    torch.manual_seed(0)
+    source = MODELS.build(dict(cfg.model.backbone, init_cfg=None))
+    for param in source.parameters():
+        param.data.normal_()
+    state = {f'backbone.{k}': v for k, v in source.state_dict().items()}
+    state['neck.conv.weight'] = torch.ones(2, 2)
+    ckpt = tmp_path / 'epoch_10.pth'
+    torch.save({'meta': {'epoch': 10}, 'state_dict': state}, ckpt)
+    cfg.model.backbone.init_cfg.checkpoint = str(ckpt)
+    backbone = MODELS.build(cfg.model.backbone)
+    backbone.init_weights()
+    loaded = backbone.state_dict()
+    assert set(loaded) == set(source.state_dict())
+    for key, value in source.state_dict().items():
+        assert torch.equal(loaded[key], value), key
 
 
 def test_datasets_and_outputs():
