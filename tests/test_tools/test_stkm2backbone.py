@@ -98,6 +98,34 @@ def test_exported_backbone_initialises_psenet_r50(r50, capsys):
         assert torch.equal(loaded[key], value), key
 
 
+@pytest.mark.parametrize('name', ['ctw1500', 'totaltext'])
+def test_curved_text_transfers_are_pytorch_style(name):
+    """The stride sits where STKM's pre-training had it (3x3 conv)."""
+    cfg = Config.fromfile(str(
+        REPO_ROOT / f'configs/textdet/stkm/psenet_resnet50-stkm_fpnf_600e_'
+        f'{name}.py'))
+    assert cfg.model.backbone.style == 'pytorch'
+
+
+def test_caffe_style_config_is_an_error(r50, tmp_path, capsys):
+    ckpt, _, _ = r50
+    caffe = tmp_path / 'caffe.py'
+    caffe.write_text(f"_base_ = ['{REPO_ROOT / PSENET_R50}']\n"
+                     "model = dict(backbone=dict(style='caffe'))\n")
+    tool = _load_tool()
+    with pytest.raises(SystemExit) as exc:
+        run_cli(lambda: tool.main(
+            [str(ckpt), str(tmp_path / 'o.pth'), '--check-config',
+             str(caffe)]))
+    assert exc.value.code == 1
+    err = capsys.readouterr().err
+    assert "'caffe'-style ResNet" in err and "style='pytorch'" in err
+    # a caffe-style pre-training declared with --style: accepted
+    tool.main([str(ckpt), str(tmp_path / 'o.pth'), '--check-config',
+               str(caffe), '--style', 'caffe'])
+    assert 'OK: all' in capsys.readouterr().out
+
+
 def test_depth18_against_r50_config_is_an_error(tmp_path, capsys):
     ckpt = tmp_path / 'stkm_r18.pth'
     _fake_stkm_checkpoint(ckpt, depth=18)

@@ -43,7 +43,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         metavar='DETECTOR_CONFIG',
         help='build the backbone of this detector config, load the exported '
         'weights into it and fail if any backbone key is missing or has '
-        'another shape')
+        'another shape, or if its ResNet style differs from --style')
+    parser.add_argument(
+        '--style',
+        default='pytorch',
+        choices=('pytorch', 'caffe'),
+        help='ResNet style the backbone was pre-trained with (all STKM '
+        "configs: 'pytorch', stride in the 3x3 conv); default: %(default)s")
     return parser.parse_args(argv)
 
 
@@ -52,6 +58,7 @@ if __name__ == '__main__':
     parse_args()
 
 import torch
+from mmdet.models.backbones.resnet import Bottleneck
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
@@ -65,11 +72,17 @@ def _format_counts(counts: dict) -> str:
     return ', '.join(f'{name}: {n}' for name, n in sorted(counts.items()))
 
 
-def check_config(config: str, state_dict: dict, out_ckpt: str) -> None:
+def check_config(config: str,
+                 state_dict: dict,
+                 out_ckpt: str,
+                 style: str = 'pytorch') -> None:
     """Load ``state_dict`` into the backbone of ``config``; print a report.
 
     Raises:
-        DataError: If a backbone key is missing or shape-mismatched.
+        DataError: If a backbone key is missing or shape-mismatched, or the
+            config's Bottleneck ResNet has another style than ``style``: the
+            weights would load (the shapes are the same) but the stride
+            would sit in another convolution than during pre-training.
     """
     if not osp.isfile(config):
         raise FileNotFoundError(f'{config}: config not found')
@@ -80,6 +93,16 @@ def check_config(config: str, state_dict: dict, out_ckpt: str) -> None:
     init_default_scope(cfg.get('default_scope', 'mmocr'))
     from mmocr.registry import MODELS
     backbone = MODELS.build(backbone_cfg)
+    # The style only moves the stride of mmdet's Bottleneck (ResNet-50 and
+    # deeper); BasicBlock ResNets (18, 34) are the same in both styles.
+    config_style = getattr(backbone, 'style', style)
+    if isinstance(getattr(backbone, 'block', None), type) and issubclass(
+            backbone.block, Bottleneck) and config_style != style:
+        raise DataError(
+            f'{config}: the backbone is a {config_style!r}-style ResNet, the '
+            f'exported weights are {style!r}-style (stride in the '
+            f'{"3x3" if style == "pytorch" else "1x1"} conv); set '
+            f"model.backbone.style='{style}' in the config")
     report = check_backbone_loads(backbone, state_dict)
     print(f'check against the backbone of {config} '
           f'({backbone_cfg.get("type")}):')
@@ -119,7 +142,7 @@ def main(argv: Optional[List[str]] = None) -> None:
           f'{sum(dropped.values())} ({_format_counts(dropped) or "none"})')
     print(f'saved {args.out_ckpt}')
     if args.check_config:
-        check_config(args.check_config, kept, args.out_ckpt)
+        check_config(args.check_config, kept, args.out_ckpt, args.style)
 
 
 if __name__ == '__main__':

@@ -1,6 +1,11 @@
 # MSRA-TD500 in MMOCR's detection JSON format (MMOCR 1.0.1 ships no
 # TD500 dataset config): data/td500/textdet_{train,test}.json with the
-# images beside them. Difficult lines are `ignore` instances.
+# images beside them, written by
+#   python tools/dataset_converters/td500_gt2json.py \
+#       data/td500/train data/td500/textdet_train.json
+#   python tools/dataset_converters/td500_gt2json.py \
+#       data/td500/test data/td500/textdet_test.json
+# Difficult lines are `ignore` instances.
 td500_textdet_data_root = 'data/td500'
 
 td500_textdet_train = dict(

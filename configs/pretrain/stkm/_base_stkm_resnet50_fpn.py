@@ -3,6 +3,7 @@
 # transformer decoder (d 512, 8 heads, ffn 1024), OTSG sequences of L = 400
 # tokens, label-smoothed KL loss (eps 0.1), greedy decoding up to 99 steps.
 # The authors' code differs: fusion kernel_size=3, decoder num_layers=1.
+# The backbone starts from torchvision's ImageNet ResNet-50 (authors' code).
 dictionary = dict(type='OTSGDictionary', max_len=400, unknown='unk')
 
 model = dict(
@@ -22,9 +23,11 @@ model = dict(
         norm_cfg=dict(type='BN', requires_grad=True),
         norm_eval=False,
         style='pytorch',
-        # Set a local ImageNet checkpoint here to start from it (STKM
-        # replaces ImageNet pre-training, so None is the paper's setting).
-        init_cfg=None),
+        # Pre-training starts from ImageNet, as the authors' code does
+        # (model/transformers.py: resnet50(True), torchvision's weights).
+        # Offline runs (tests, demos) set model.backbone.init_cfg=None.
+        init_cfg=dict(
+            type='Pretrained', checkpoint='torchvision://resnet50')),
     neck=dict(
         type='mmdet.FPN',
         in_channels=[256, 512, 1024, 2048],

@@ -17,7 +17,7 @@ dictionary = dict(type='OTSGDictionary', max_len=32, unknown='unk')
 
 # The paper model (_base_stkm_resnet50_fpn.py), narrowed.
 model = dict(
-    backbone=dict(depth=18, base_channels=16),
+    backbone=dict(depth=18, base_channels=16, init_cfg=None),
     neck=dict(in_channels=[16, 32, 64, 128], out_channels=64),
     fusion=dict(in_channels=64, out_channels=128, kernel_size=3),
     position=dict(channels=128),

@@ -11,15 +11,12 @@
 # THIS_CONFIG:
 #   configs/textdet/stkm/psenet_resnet50-stkm_fpnf_600e_ctw1500.py
 #
-# MMOCR's PSENet ResNet-50 recipe on CTW1500, unchanged except for the
-# backbone weights: the STKM-pre-trained backbone instead of ImageNet's
-# torchvision://resnet50. Set the checkpoint path below if you exported it
-# elsewhere.
-# The STKM backbone is pre-trained with style='pytorch'; MMOCR's PSENet
-# backbone style ('caffe' here, used with the also pytorch-style torchvision
-# weights) is kept: the weights have the same shapes in both styles.
-_base_ = ['mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py']
-custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
+# "PSENet + STKM" on CTW1500 (Tables 1, 3 and 4):
+# psenet_resnet50-imagenet_fpnf_600e_ctw1500.py (the paper's SGD recipe,
+# pytorch-style ResNet-50 as in STKM's pre-training) with the
+# STKM-pre-trained backbone instead of ImageNet's. Set the checkpoint path
+# below if you exported it elsewhere.
+_base_ = ['psenet_resnet50-imagenet_fpnf_600e_ctw1500.py']
 
 model = dict(
     backbone=dict(

@@ -11,14 +11,12 @@
 # THIS_CONFIG:
 #   configs/textdet/stkm/psenet_resnet50-stkm_fpnf_600e_icdar2015.py
 #
-# MMOCR's PSENet ResNet-50 recipe on ICDAR 2015, unchanged except for the
-# backbone weights: the STKM-pre-trained backbone instead of ImageNet's
-# torchvision://resnet50. Set the checkpoint path below if you exported it
-# elsewhere. (The paper fine-tunes PSENet with SGD lr 1e-3, momentum 0.9,
-# weight decay 1e-4, batch 16, x0.1 at epochs 200 and 400; MMOCR's schedule
-# is kept here.)
-_base_ = ['mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_icdar2015.py']
-custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
+# "PSENet + STKM" on ICDAR 2015 (Tables 1, 3 and 4):
+# psenet_resnet50-imagenet_fpnf_600e_icdar2015.py (the paper's SGD recipe,
+# pytorch-style ResNet-50 as in STKM's pre-training) with the
+# STKM-pre-trained backbone instead of ImageNet's. Set the checkpoint path
+# below if you exported it elsewhere.
+_base_ = ['psenet_resnet50-imagenet_fpnf_600e_icdar2015.py']
 
 model = dict(
     backbone=dict(

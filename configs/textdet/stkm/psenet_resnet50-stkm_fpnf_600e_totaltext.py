@@ -11,20 +11,12 @@
 # THIS_CONFIG:
 #   configs/textdet/stkm/psenet_resnet50-stkm_fpnf_600e_totaltext.py
 #
-# MMOCR 1.0.1 has no PSENet config for Total-Text: this is MMOCR's PSENet
-# ResNet-50 CTW1500 recipe (curved text, polygon output, 1280 test scale)
-# with MMOCR's Total-Text dataset base (data/totaltext) instead of CTW1500,
-# and the STKM-pre-trained backbone instead of ImageNet's
-# torchvision://resnet50. Set the checkpoint path below if you exported it
-# elsewhere.
-# The STKM backbone is pre-trained with style='pytorch'; MMOCR's PSENet
-# backbone style ('caffe' here, used with the also pytorch-style torchvision
-# weights) is kept: the weights have the same shapes in both styles.
-_base_ = [
-    'mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py',
-    'mmocr::textdet/_base_/datasets/totaltext.py',
-]
-custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
+# "PSENet + STKM" on Total-Text (Tables 1 and 3):
+# psenet_resnet50-imagenet_fpnf_600e_totaltext.py (the paper's SGD recipe,
+# pytorch-style ResNet-50 as in STKM's pre-training) with the
+# STKM-pre-trained backbone instead of ImageNet's. Set the checkpoint path
+# below if you exported it elsewhere.
+_base_ = ['psenet_resnet50-imagenet_fpnf_600e_totaltext.py']
 
 model = dict(
     backbone=dict(
@@ -32,15 +24,3 @@ model = dict(
             _delete_=True,
             type='Pretrained',
             checkpoint='checkpoints/stkm_resnet50_synthtext_backbone.pth')))
-
-# dataset settings: the CTW1500 pipelines on Total-Text
-totaltext_textdet_train = _base_.totaltext_textdet_train
-totaltext_textdet_test = _base_.totaltext_textdet_test
-totaltext_textdet_train.pipeline = _base_.train_pipeline
-totaltext_textdet_test.pipeline = _base_.test_pipeline_ctw
-
-train_dataloader = dict(
-    dataset=dict(_delete_=True, **totaltext_textdet_train))
-val_dataloader = dict(
-    dataset=dict(_delete_=True, **totaltext_textdet_test))
-test_dataloader = val_dataloader

@@ -28,8 +28,9 @@ import os
 import re
 import string
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from PIL import Image
 
@@ -66,6 +67,9 @@ Bad-input rules:
 
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp')
 IGNORE_TEXT = '###'
+#: One gt line -> ``(flat polygon, transcript, ignore)``; raises
+#: ``ValueError`` on a malformed line.
+LineParser = Callable[[str], Tuple[List[float], str, bool]]
 
 
 @dataclass
@@ -193,31 +197,44 @@ def _parse_coords(fields: Sequence[str]) -> List[float]:
     return coords
 
 
-def _parse_line(line: str, num_points: int) -> Tuple[List[float], str]:
-    """Split one gt line into coordinates and transcript.
+def parse_icdar_line(line: str,
+                     num_points: int = 4,
+                     extra_fields: int = 0) -> Tuple[List[float], str, bool]:
+    """Split one ICDAR-style gt line into polygon, transcript and ignore.
+
+    The line is ``2 * num_points`` comma-separated coordinates, then
+    ``extra_fields`` fields that are not part of the text (ICDAR 2017
+    MLT's script: ``x1,y1,...,x4,y4,script,transcription``), then the
+    transcript: everything after that comma, commas included, surrounding
+    whitespace stripped. A transcript of exactly ``###`` is "don't care".
 
     Args:
         line (str): The line, without its line ending.
-        num_points (int): Number of polygon points per line.
+        num_points (int): Number of polygon points per line. Defaults to 4.
+        extra_fields (int): Fields between the coordinates and the
+            transcript. Defaults to 0.
 
     Returns:
-        tuple[list[float], str]: The flat polygon and the stripped
-        transcript.
+        tuple[list[float], str, bool]: The flat polygon, the stripped
+        transcript and whether it is ``###``.
 
     Raises:
         ValueError: If the line is malformed.
     """
     num_coords = 2 * num_points
-    fields = line.split(',', num_coords)
-    if len(fields) < num_coords + 1:
-        raise ValueError(f'expected {num_coords} comma-separated coordinates '
-                         f'followed by a transcript, got {len(fields)} '
+    num_fields = num_coords + extra_fields + 1
+    fields = line.split(',', num_fields - 1)
+    if len(fields) < num_fields:
+        extra = f', {extra_fields} more field(s)' if extra_fields else ''
+        raise ValueError(f'expected {num_coords} comma-separated coordinates'
+                         f'{extra} and a transcript, got {len(fields)} '
                          'field(s)')
     try:
         coords = _parse_coords(fields[:num_coords])
     except ValueError as e:
         raise ValueError(f'invalid coordinate: {e}') from None
-    return coords, fields[num_coords].strip()
+    transcript = fields[-1].strip()
+    return coords, transcript, transcript == IGNORE_TEXT
 
 
 def _read_gt_text(path: Path) -> str:
@@ -238,13 +255,60 @@ def _read_gt_text(path: Path) -> str:
         raise DataError(f'{path}: not a valid UTF-8 file ({e})') from None
 
 
+def parse_gt_file(path: PathLike,
+                  line_parser: LineParser,
+                  skip_invalid: bool = False) -> ParsedAnnotation:
+    """Parse a gt text file of one instance per line.
+
+    The file is read as ``utf-8-sig`` (BOM dropped), CRLF / LF line endings
+    and blank lines are accepted; see :data:`BAD_INPUT_RULES` for bad
+    input.
+
+    Args:
+        path (str or PathLike): The gt file.
+        line_parser (callable): Line -> ``(flat polygon, transcript,
+            ignore)``; raises ``ValueError`` on a malformed line.
+        skip_invalid (bool): Skip and count malformed lines instead of
+            raising. Defaults to False.
+
+    Returns:
+        ParsedAnnotation: Kept instances and per-file counters.
+
+    Raises:
+        DataError: On a malformed line (unless ``skip_invalid``), naming
+            the file and 1-based line number, or on a non-UTF-8 file.
+    """
+    path = Path(path)
+    text = _read_gt_text(path)
+    result = ParsedAnnotation(is_empty=not text.strip())
+    for lineno, line in enumerate(text.split('\n'), start=1):
+        if not line.strip():
+            continue
+        try:
+            polygon, transcript, ignore = line_parser(line)
+        except ValueError as e:
+            if not skip_invalid:
+                raise DataError(f'{path}, line {lineno}: {e}: '
+                                f'{line.strip()!r}') from None
+            result.malformed_lines.append(lineno)
+            continue
+        if polygon_problem(polygon) is not None:
+            result.num_degenerate += 1
+            continue
+        instance = textdet_instance(polygon, transcript, ignore=ignore)
+        result.num_ignored += int(instance['ignore'])
+        result.instances.append(instance)
+    return result
+
+
 def parse_icdar_txt(path: PathLike,
                     num_points: int = 4,
-                    skip_invalid: bool = False) -> ParsedAnnotation:
+                    skip_invalid: bool = False,
+                    extra_fields: int = 0) -> ParsedAnnotation:
     """Parse one ICDAR-2015-style ground-truth file.
 
-    See the module docstring for the line format and
-    :data:`BAD_INPUT_RULES` for bad input.
+    See the module docstring and :func:`parse_icdar_line` for the line
+    format and :data:`BAD_INPUT_RULES` for bad input.
 
     Args:
         path (str or PathLike): The gt ``.txt`` file.
@@ -253,6 +317,8 @@ def parse_icdar_txt(path: PathLike,
             Defaults to 4.
         skip_invalid (bool): Skip and count malformed lines instead of
             raising. Defaults to False.
+        extra_fields (int): Fields between the coordinates and the
+            transcript (1 for ICDAR 2017 MLT's script). Defaults to 0.
 
     Returns:
         ParsedAnnotation: Kept instances and per-file counters.
@@ -263,28 +329,12 @@ def parse_icdar_txt(path: PathLike,
         ValueError: If ``num_points < 3``.
     """
     _check_num_points(num_points)
-    path = Path(path)
-    text = _read_gt_text(path)
-    result = ParsedAnnotation(is_empty=not text.strip())
-    for lineno, line in enumerate(text.split('\n'), start=1):
-        if not line.strip():
-            continue
-        try:
-            polygon, transcript = _parse_line(line, num_points)
-        except ValueError as e:
-            if not skip_invalid:
-                raise DataError(f'{path}, line {lineno}: {e}: '
-                                f'{line.strip()!r}') from None
-            result.malformed_lines.append(lineno)
-            continue
-        if polygon_problem(polygon) is not None:
-            result.num_degenerate += 1
-            continue
-        instance = textdet_instance(
-            polygon, transcript, ignore=transcript == IGNORE_TEXT)
-        result.num_ignored += int(instance['ignore'])
-        result.instances.append(instance)
-    return result
+    return parse_gt_file(
+        path,
+        partial(
+            parse_icdar_line,
+            num_points=num_points,
+            extra_fields=extra_fields), skip_invalid)
 
 
 def read_image_size(path: PathLike) -> Tuple[int, int]:
@@ -486,7 +536,7 @@ def _skip(report: ConversionReport, kind: str, path: Path, reason: str,
 
 def _convert_one(img_path: Path, gt_path: Path, img_root: Path,
                  report: ConversionReport, strict: bool, skip_invalid: bool,
-                 num_points: int) -> Optional[dict]:
+                 line_parser: LineParser) -> Optional[dict]:
     """Convert one image / gt pair and update the report.
 
     Args:
@@ -496,7 +546,7 @@ def _convert_one(img_path: Path, gt_path: Path, img_root: Path,
         report (ConversionReport): The report to update.
         strict (bool): Raise on a missing gt file or a corrupt image.
         skip_invalid (bool): Skip and count malformed lines.
-        num_points (int): Polygon points per line.
+        line_parser (callable): Parser of one gt line.
 
     Returns:
         dict or None: The ``data_list`` entry, or None if skipped.
@@ -510,7 +560,7 @@ def _convert_one(img_path: Path, gt_path: Path, img_root: Path,
     except DataError as e:
         _skip(report, 'corrupt_images', img_path, str(e), strict)
         return None
-    parsed = parse_icdar_txt(gt_path, num_points, skip_invalid)
+    parsed = parse_gt_file(gt_path, line_parser, skip_invalid)
     if parsed.is_empty:
         report.num_empty_gt_files += 1
         report.empty_gt_files.append(str(gt_path))
@@ -533,7 +583,7 @@ def _convert_one(img_path: Path, gt_path: Path, img_root: Path,
         instances=parsed.instances)
 
 
-def convert_icdar_txt(img_dir: PathLike,
+def convert_icdar_txt(img_dir: Union[PathLike, Sequence[PathLike]],
                       gt_dir: PathLike,
                       out_json: PathLike,
                       *,
@@ -542,17 +592,21 @@ def convert_icdar_txt(img_dir: PathLike,
                       strict: bool = False,
                       skip_invalid: bool = False,
                       num_points: int = 4,
+                      line_parser: Optional[LineParser] = None,
                       progress: bool = True) -> ConversionReport:
     """Convert ICDAR-2015-style gt files to an MMOCR OCRDataset JSON.
 
     Every ``.jpg``/``.jpeg``/``.png``/``.bmp`` file (case-insensitive) of
-    ``img_dir``, sorted by name, is paired with
+    ``img_dir`` (of each directory, in the given order, when several are
+    given), sorted by name, is paired with
     ``gt_dir / gt_name_fmt.format(stem=..., name=...)``. The JSON has the
     MMOCR 1.x ``{"metainfo": ..., "data_list": [...]}`` layout of a
     ``TextDetDataset``. See :data:`BAD_INPUT_RULES` for bad input.
 
     Args:
-        img_dir (str or PathLike): Directory of the images.
+        img_dir (str or PathLike or Sequence): Directory of the images, or
+            several (e.g. ICDAR 2017 MLT's 8 training image folders); two
+            images with the same gt file raise a ``DataError``.
         gt_dir (str or PathLike): Directory of the gt ``.txt`` files.
         out_json (str or PathLike): Output JSON file (parents created).
         gt_name_fmt (str): gt file name of an image, with ``{stem}`` (name
@@ -569,6 +623,10 @@ def convert_icdar_txt(img_dir: PathLike,
         skip_invalid (bool): Skip and count malformed gt lines instead of
             raising. Defaults to False.
         num_points (int): Polygon points per gt line. Defaults to 4.
+        line_parser (callable, optional): Parser of one gt line (line ->
+            ``(flat polygon, transcript, ignore)``, ``ValueError`` if
+            malformed), for other line formats (ICDAR 2017 MLT, MSRA-TD500).
+            Defaults to :func:`parse_icdar_line` with ``num_points``.
         progress (bool): Show a progress bar on standard output.
             Defaults to True.
 
@@ -582,22 +640,33 @@ def convert_icdar_txt(img_dir: PathLike,
             converted.
         ValueError: On an invalid ``gt_name_fmt`` or ``num_points``.
     """
-    img_dir = _check_dir(img_dir, 'image directory')
+    img_dirs = [
+        _check_dir(d, 'image directory')
+        for d in ([img_dir] if isinstance(img_dir, (str, os.PathLike)) else
+                  img_dir)
+    ]
+    if not img_dirs:
+        raise ValueError('no image directory given')
     gt_dir = _check_dir(gt_dir, 'gt directory')
     check_icdar_options(gt_name_fmt, num_points)
+    if line_parser is None:
+        line_parser = partial(parse_icdar_line, num_points=num_points)
     out_json = Path(out_json)
     img_root = Path(img_root) if img_root is not None else out_json.parent
     report = ConversionReport(out_json=str(out_json))
 
-    images = list_images(img_dir)
-    gt_names: Dict[Path, str] = {
-        p: gt_name_for(p, gt_name_fmt)
-        for p in images
-    }
-    for orphan in _find_orphan_gt_files(gt_dir, gt_name_fmt,
-                                        set(gt_names.values())):
+    images = [p for d in img_dirs for p in list_images(d)]
+    gt_names: Dict[Path, str] = {}
+    owners: Dict[str, Path] = {}
+    for path in images:
+        gt_names[path] = name = gt_name_for(path, gt_name_fmt)
+        if name in owners:
+            raise DataError(f'{path}: same gt file {name} as {owners[name]}')
+        owners[name] = path
+    for orphan in _find_orphan_gt_files(gt_dir, gt_name_fmt, set(owners)):
         _skip(report, 'missing_images', orphan,
-              f'{orphan}: no image for this gt file in {img_dir}', strict)
+              f'{orphan}: no image for this gt file in '
+              f'{", ".join(map(str, img_dirs))}', strict)
 
     data_list = []
     for img_path in track(images, len(images), enabled=progress, step=10):
@@ -606,12 +675,13 @@ def convert_icdar_txt(img_dir: PathLike,
                   f'{img_path}: image not found', strict)
             continue
         entry = _convert_one(img_path, gt_dir / gt_names[img_path], img_root,
-                             report, strict, skip_invalid, num_points)
+                             report, strict, skip_invalid, line_parser)
         if entry is not None:
             data_list.append(entry)
 
     if not data_list:
-        raise DataError(f'{img_dir}: no image could be converted '
+        raise DataError(f'{", ".join(map(str, img_dirs))}: no image could '
+                        'be converted '
                         f'({len(images)} image file(s) found, '
                         f'{report.num_missing_gt_files} without gt file, '
                         f'{report.num_corrupt_images} corrupt)')

@@ -32,8 +32,9 @@ Release layout (``{root}`` holds the unpacked zips):
   image (OpenCV, which MMOCR's image loading uses, reads no GIF). A GIF
   that cannot be decoded is a counted corrupt image.
 
-Ground-truth lines (:func:`parse_mlt_line`; the format of the MLT 2017
-task page, as quoted in MindOCR's converter)::
+Ground-truth lines (:func:`~mmtextknow.datasets.converters.icdar2017_mlt.
+parse_mlt_line`, shared with the MLT 2017 detection converter; the format
+of the MLT 2017 task page, as quoted in MindOCR's converter)::
 
     x1,y1,x2,y2,x3,y3,x4,y4,script,transcription
 
@@ -50,24 +51,19 @@ line, a degenerate polygon, a label map that cannot be opened or has
 another size than its image: counted in the :class:`TextSegReport`
 (``strict`` raises on the first).
 """
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from PIL import Image
-
-from .icdar_txt import IGNORE_TEXT
+from mmtextknow.utils import DataError
+from .icdar2017_mlt import (MLT2017_FOLDERS, MLT_GT_FMT, gif_to_png,
+                            parse_mlt_line)
 from .icdar_txt import _check_dir as check_dir
 from .label_maps import check_label_map, find_label_maps
 from .paired_layout import image_map
 from .textseg import (PathLike, SegSample, SkipSample, TextSegReport, Word,
                       build_instances, convert_samples, image_hw,
                       parse_records, read_gt_text)
-
-#: gt file name of image ``{stem}`` in MLT 2017.
-MLT_GT_FMT = 'gt_{stem}.txt'
-
 
 @dataclass(frozen=True)
 class MltSSubset:
@@ -87,10 +83,8 @@ class MltSSubset:
 
 #: subset -> (label folder, image folder glob, gt folder) under the root.
 MLT_S_LAYOUT: Dict[str, Tuple[str, str, str]] = {
-    'training': ('MLT_S_labels/training_labels', 'ch8_training_images_*',
-                 'ch8_training_localization_transcription_gt_v2'),
-    'validation': ('MLT_S_labels/validation_labels', 'ch8_validation_images',
-                   'ch8_validation_localization_transcription_gt_v2'),
+    name: (f'MLT_S_labels/{name}_labels', ) + MLT2017_FOLDERS[name]
+    for name in ('training', 'validation')
 }
 
 
@@ -128,32 +122,6 @@ def mlt_s_subsets(
     return subsets
 
 
-def parse_mlt_line(line: str) -> Word:
-    """Parse one MLT 2017 gt line.
-
-    Args:
-        line (str): ``x1,y1,...,x4,y4,script,transcription``.
-
-    Returns:
-        tuple: ``(flat polygon, transcription, ignore)``.
-
-    Raises:
-        ValueError: With fewer than 10 fields or a bad coordinate.
-    """
-    fields = line.split(',', 9)
-    if len(fields) < 10:
-        raise ValueError(f'expected 8 coordinates, script and transcription, '
-                         f'got {len(fields)} fields')
-    try:
-        coords = [float(v) for v in fields[:8]]
-    except ValueError:
-        raise ValueError('non-numeric coordinate') from None
-    if not all(math.isfinite(v) for v in coords):
-        raise ValueError('non-finite coordinate')
-    text = fields[9].strip()
-    return coords, text, text == IGNORE_TEXT
-
-
 def parse_mlt_gt(path: Path) -> Tuple[List[Word], List[str]]:
     """Parse an MLT 2017 gt file.
 
@@ -171,32 +139,6 @@ def parse_mlt_gt(path: Path) -> Tuple[List[Word], List[str]]:
              for n, line in enumerate(read_gt_text(path).split('\n'), start=1)
              if line.strip()]
     return parse_records(path, lines, parse_mlt_line)
-
-
-def gif_to_png(gif: Path, png: Path) -> Path:
-    """Write the first frame of a GIF as an RGB PNG.
-
-    Args:
-        gif (Path): The GIF image.
-        png (Path): Where to write the PNG.
-
-    Returns:
-        Path: ``png``.
-
-    Raises:
-        SkipSample: ``corrupt_image`` if the GIF cannot be decoded.
-    """
-    try:
-        with Image.open(gif) as img:
-            img.seek(0)
-            frame = img.convert('RGB')
-    except Exception as e:  # noqa: BLE001 (Pillow raises many types)
-        raise SkipSample(
-            'corrupt_image', f'{gif}: cannot decode GIF image '
-            f'({type(e).__name__}: {e})') from None
-    png.parent.mkdir(parents=True, exist_ok=True)
-    frame.save(png, format='PNG')
-    return png
 
 
 def _subset_keys(
@@ -267,9 +209,12 @@ def convert_mlt_s(subsets: Sequence[MltSSubset],
                 'not found')
         name = f'{subset.name}/{stem}'
         if img_path.suffix.lower() == '.gif':
-            img_path = gif_to_png(
-                img_path,
-                Path(out_root) / f'images/{split}/{name}.png')
+            try:
+                img_path = gif_to_png(
+                    img_path,
+                    Path(out_root) / f'images/{split}/{name}.png')
+            except DataError as e:
+                raise SkipSample('corrupt_image', str(e)) from None
         img_hw = image_hw(img_path)
         check_label_map(label, img_path, img_hw)
         words, errors = parse_mlt_gt(gt_path)
@@ -293,6 +238,6 @@ def convert_mlt_s(subsets: Sequence[MltSSubset],
 
 
 __all__ = [
-    'MLT_GT_FMT', 'MLT_S_LAYOUT', 'MltSSubset', 'convert_mlt_s', 'gif_to_png',
-    'mlt_s_subsets', 'parse_mlt_gt', 'parse_mlt_line'
+    'MLT_S_LAYOUT', 'MltSSubset', 'convert_mlt_s', 'mlt_s_subsets',
+    'parse_mlt_gt'
 ]

@@ -11,6 +11,7 @@ import mmtextknow  # noqa: F401
 from mmocr.registry import MODELS, TASK_UTILS
 from mmtextknow.models.pretrain.stkm import (AdaptiveSpatialPositionMap,
                                              STKMDecoder, STKMFeatureFusion)
+from mmtextknow.models.pretrain.stkm.decoder import sequence_lengths
 from mmtextknow.structures import TextSequenceDataSample
 
 CONFIG_DIR = Path(__file__).resolve().parents[3] / 'configs' / 'pretrain' \
@@ -107,6 +108,61 @@ def test_greedy_decode_stops_at_eos():
         decoder.classifier.bias[7] = 100.
     indexes, scores = decoder.greedy_decode(torch.randn(3, 9, 8), 10)
     assert indexes.shape == (3, 10) and (indexes == 7).all()
+
+
+class ScriptedLogits:
+    """A stand-in for ``STKMDecoder._decode``: at step ``t`` (prefix of
+    ``t + 1`` tokens) every sequence predicts ``script[t]``."""
+
+    def __init__(self, script, num_classes):
+        self.script = script
+        self.num_classes = num_classes
+        self.mask_padding = []
+
+    def __call__(self, memory, inputs, mask_padding=True):
+        self.mask_padding.append(mask_padding)
+        logits = torch.zeros(inputs.size(0), inputs.size(1), self.num_classes)
+        logits[:, -1, self.script[inputs.size(1) - 1]] = 10.
+        return logits
+
+
+def test_sequence_lengths_only_eos_ends():
+    # POS = 0, WOS = 2, EOS = 3; lengths counted by hand, EOS included
+    indexes = torch.tensor([[7, 0, 0, 8, 3, 0],   # POS before EOS
+                            [7, 2, 8, 3, 0, 0],
+                            [3, 0, 0, 0, 0, 0],
+                            [7, 0, 8, 9, 5, 6]])  # no EOS: all kept
+    assert sequence_lengths(indexes, EOS) == [5, 4, 1, 6]
+    assert sequence_lengths(torch.zeros(2, 0, dtype=torch.long),
+                            EOS) == [0, 0]
+
+
+def test_greedy_decode_goes_on_after_a_predicted_pos():
+    decoder = tiny_decoder()
+    # 'a'-like class 7, POS, POS, class 8, EOS
+    decoder._decode = ScriptedLogits([7, 0, 0, 8, EOS, 9, 9], 11)
+    indexes, scores = decoder.greedy_decode(torch.randn(2, 9, 8), 10)
+    assert indexes.tolist() == [[7, 0, 0, 8, EOS]] * 2
+    assert (scores > 0.99).all()
+    # the predicted POS stays visible to the later steps
+    assert decoder._decode.mask_padding == [False] * 5
+
+
+def test_predict_keeps_the_tokens_after_a_predicted_pos():
+    init_default_scope('mmocr')
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_model_cfg()).eval()
+    dic = model.dictionary
+    a, b = dic.char2idx('a'), dic.char2idx('b')
+    # a POS POS b WOS EOS: the words are ['ab'], all 6 tokens are kept
+    model.decoder._decode = ScriptedLogits(
+        [a, dic.pad_idx, dic.pad_idx, b, dic.wos_idx, dic.eos_idx],
+        dic.num_classes)
+    preds = model.predict(torch.randn(1, 3, 64, 64))
+    seq = preds[0].pred_sequence
+    assert seq.words == ['ab']
+    assert seq.indexes.tolist() == [a, 0, 0, b, dic.wos_idx, dic.eos_idx]
+    assert len(seq.scores) == 6
 
 
 def tiny_model_cfg():

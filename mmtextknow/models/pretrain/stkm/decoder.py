@@ -2,7 +2,7 @@
 """STKM's self-attention decoder: reads all words of an image as one
 sequence from the flattened image tokens."""
 import math
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -28,6 +28,29 @@ def sinusoidal_positions(length: int, channels: int) -> torch.Tensor:
     table[:, 0::2] = torch.sin(position * freq)
     table[:, 1::2] = torch.cos(position * freq)
     return table
+
+
+def sequence_lengths(indexes: torch.Tensor, eos_idx: int) -> List[int]:
+    """Length of each greedy-decoded sequence, up to and including its EOS.
+
+    Only EOS ends a sequence: a POS (padding) class predicted before it is
+    part of the sequence (the dictionary skips it when reading the words),
+    as in the authors' decoding loop, which stops at EOS alone. A sequence
+    without EOS keeps all its tokens.
+
+    Args:
+        indexes (torch.Tensor): Predicted classes, ``N x T`` (SOS excluded).
+        eos_idx (int): The EOS class.
+
+    Returns:
+        list[int]: ``N`` lengths in ``[0, T]``.
+    """
+    if indexes.size(1) == 0:
+        return [0] * indexes.size(0)
+    is_eos = indexes == eos_idx
+    through_eos = is_eos.int().argmax(1) + 1  # argmax: the first maximum
+    return torch.where(is_eos.any(1), through_eos,
+                       indexes.size(1)).tolist()
 
 
 @MODELS.register_module()
@@ -117,9 +140,18 @@ class STKMDecoder(BaseModule):
         """
         return self._decode(self.in_proj(tokens), targets_in)
 
-    def _decode(self, memory: torch.Tensor,
-                inputs: torch.Tensor) -> torch.Tensor:
-        """Logits of ``inputs`` given the projected image tokens."""
+    def _decode(self,
+                memory: torch.Tensor,
+                inputs: torch.Tensor,
+                mask_padding: bool = True) -> torch.Tensor:
+        """Logits of ``inputs`` given the projected image tokens.
+
+        With ``mask_padding`` the POS inputs are hidden from the
+        self-attention (teacher forcing: they only follow EOS, so under the
+        causal mask this changes no logit of a non-POS target). Greedy
+        decoding keeps them visible: a POS it predicted before EOS is read
+        like any other token, as in the authors' decoding.
+        """
         length = inputs.size(1)
         if length > self.max_seq_len:
             raise ValueError(f'sequence of {length} tokens is longer than '
@@ -133,7 +165,8 @@ class STKMDecoder(BaseModule):
             embed,
             memory,
             tgt_mask=causal,
-            tgt_key_padding_mask=inputs == self.pad_idx)
+            tgt_key_padding_mask=(inputs == self.pad_idx
+                                  if mask_padding else None))
         return self.classifier(out)
 
     @torch.no_grad()
@@ -143,7 +176,9 @@ class STKMDecoder(BaseModule):
                       ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Greedy decoding from SOS until every sequence emitted EOS.
 
-        The prefix is recomputed at each step (no cache). After its EOS a
+        The prefix is recomputed at each step (no cache). Only EOS ends a
+        sequence: a POS predicted before it stays in the prefix and the
+        decoding goes on (see :func:`sequence_lengths`). After its EOS a
         sequence gets POS with score 0.
 
         Args:
@@ -165,7 +200,7 @@ class STKMDecoder(BaseModule):
         scores = tokens.new_zeros((num, 0))
         done = torch.zeros(num, dtype=torch.bool, device=tokens.device)
         for _ in range(max_steps):
-            logits = self._decode(memory, seq)[:, -1]
+            logits = self._decode(memory, seq, mask_padding=False)[:, -1]
             score, index = logits.softmax(-1).max(-1)
             index = index.masked_fill(done, self.pad_idx)
             score = score.masked_fill(done, 0.)

@@ -10,6 +10,8 @@ from mmocr.registry import MODELS, TASK_UTILS
 
 from mmtextknow.structures import TextSequenceDataSample
 
+from .decoder import sequence_lengths
+
 SampleList = List[TextSequenceDataSample]
 
 
@@ -196,8 +198,8 @@ class STKM(BaseSTKM):
             ]
         indexes, scores = self.decoder.greedy_decode(
             self.encode(inputs), self.max_decode_steps)
-        lengths = (indexes != self.dictionary.pad_idx).sum(1).tolist()
         indexes, scores = indexes.cpu(), scores.cpu()
+        lengths = sequence_lengths(indexes, self.dictionary.eos_idx)
         for sample, index, score, length in zip(data_samples, indexes,
                                                 scores, lengths):
             sample.pred_sequence = LabelData(
