@@ -1,5 +1,6 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
 """One-call pipeline: detection, recognition, segmentation, text removal."""
+import logging
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
@@ -285,7 +286,7 @@ class TextPipelineInferencer(MMOCRInferencer):
                     if not skip_unreadable:
                         raise
                     print_log(f'skipped {e}', logger='current',
-                              level=30)  # logging.WARNING
+                              level=logging.WARNING)
                     results['skipped'].append(item)
                     continue
                 names.append(self._name(item))
