@@ -88,7 +88,7 @@ def pipeline_weights(tmp_path_factory):
         model = MODELS.build(Config.fromfile(str(REPO_ROOT / config)).model)
         if kind == 'det':
             with torch.no_grad():
-                model.det_head.binarize[-2].bias.fill_(20.0)
+                model.det_head.binarize[-1].bias.fill_(20.0)
         paths[kind] = str(root / f'{kind}.pth')
         torch.save(dict(state_dict=model.state_dict()), paths[kind])
     return paths
