@@ -139,20 +139,6 @@ def parse_args() -> Tuple[Dict, Dict]:
     return init_args, call_args
 
 
-if __name__ == '__main__':
-    # --help and usage errors answer before the heavy imports below.
-    parse_args()
-
-from mmocr.apis import MMOCRInferencer
-from mmocr.apis.inferencers import TextSpotInferencer
-
-import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
-from mmtextknow.apis import TextPipelineInferencer, TextSegInferencer
-from mmtextknow.utils import run_cli
-
-SOLO_INFERENCERS = {'seg': TextSegInferencer, 'spot': TextSpotInferencer}
-
-
 def check_paths(init_args: Dict, call_args: Dict) -> None:
     """Fail early, naming the path, when an input or checkpoint is missing."""
     if not osp.exists(call_args['inputs']):
@@ -167,6 +153,25 @@ def check_paths(init_args: Dict, call_args: Dict) -> None:
     for kind in config_kinds:
         if init_args[kind] and not osp.isfile(init_args[kind]):
             raise FileNotFoundError(f'{init_args[kind]}: config not found')
+
+
+if __name__ == '__main__':
+    # --help, usage errors and missing files answer before the heavy
+    # imports below.
+    try:
+        check_paths(*parse_args())
+    except FileNotFoundError as e:
+        print(f'error: {e}', file=sys.stderr)
+        sys.exit(1)
+
+from mmocr.apis import MMOCRInferencer
+from mmocr.apis.inferencers import TextSpotInferencer
+
+import mmtextknow  # noqa: F401  (registers components, safe ckpt loading)
+from mmtextknow.apis import TextPipelineInferencer, TextSegInferencer
+from mmtextknow.utils import run_cli
+
+SOLO_INFERENCERS = {'seg': TextSegInferencer, 'spot': TextSpotInferencer}
 
 
 def run_pipeline(init_args: Dict, call_args: Dict) -> None:

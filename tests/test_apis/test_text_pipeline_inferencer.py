@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.registry import init_default_scope
 from mmocr.registry import MODELS
 
 from mmtextknow.apis import TextPipelineInferencer
@@ -75,6 +76,7 @@ def save_checkpoint(model: torch.nn.Module, path: Path) -> str:
 
 
 def build_model(repo_root: Path, config: str) -> torch.nn.Module:
+    init_default_scope('mmocr')
     cfg = Config.fromfile(str(repo_root / config))
     return MODELS.build(cfg.model).eval()
 
