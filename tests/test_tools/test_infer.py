@@ -116,8 +116,10 @@ def test_infer_pipeline_writes_every_file(tiny_toy_data, pipeline_weights,
     out = tmp_path / 'out'
     proc = run_tool(['tools/infer.py', str(inputs), '--out-dir', str(out),
                      '--save_pred', '--save_vis', '--skip-unreadable',
-                     '--dilation', '2'] + pipeline_args(pipeline_weights))
+                     '--dilation', '2', '--print-result'] +
+                    pipeline_args(pipeline_weights))
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'word: 1 words [' in proc.stdout
     assert '1 image(s) processed, 1 skipped as unreadable' in proc.stdout
     assert f'skipped: {inputs / "broken.jpg"}' in proc.stdout
 
