@@ -69,8 +69,10 @@ def parse_args() -> Tuple[Dict, Dict]:
     parser.add_argument('--out-dir', type=str, default='results/',
                         help='Output directory of results.')
     for kind, name in {**MODEL_KINDS, **SOLO_KINDS}.items():
-        what = ('a config file or an MMOCR model name'
-                if kind in MODEL_KINDS else 'a config file; runs alone')
+        what = {'seg': 'a config file; alone, or with --det in the pipeline',
+                'spot': 'a config file; runs alone'}.get(
+                    kind, 'a config file (or an MMOCR model name outside '
+                    'the pipeline)')
         parser.add_argument(
             f'--{kind}', type=str, default=None, help=f'{name} model: {what}.')
         parser.add_argument(
