@@ -1,5 +1,10 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
-"""Inferencers of the tasks mmtextknow adds to MMOCR."""
-from .inferencers import TextSegInferencer
+"""Inferencers of the tasks mmtextknow adds to MMOCR, and the one-call
+detection -> recognition -> segmentation -> text removal pipeline."""
+from .inferencers import (OpenCVInpainter, TextPipelineInferencer,
+                          TextSegInferencer, dilate_mask, remove_masked_text)
 
-__all__ = ['TextSegInferencer']
+__all__ = [
+    'TextSegInferencer', 'TextPipelineInferencer', 'OpenCVInpainter',
+    'dilate_mask', 'remove_masked_text'
+]

@@ -49,6 +49,19 @@ def _load_checked(pipeline: Callable, single_input: InputType) -> dict:
         raise DataError(f'{name}: cannot be read as an image ({e})') from e
 
 
+def list_inputs(inputs: InputsType) -> list:
+    """The inputs as a list: a folder gives its image files (by extension,
+    in name order), a single path or array a list of one."""
+    if isinstance(inputs, str) and osp.isdir(inputs):
+        return [
+            osp.join(inputs, name) for name in sorted(os.listdir(inputs))
+            if name.lower().endswith(IMG_EXTENSIONS)
+        ]
+    if isinstance(inputs, (list, tuple)):
+        return list(inputs)
+    return [inputs]
+
+
 def _to_uint8_png(array: np.ndarray, path: str) -> None:
     """Write an HxW array in [0, 1] as an 8-bit PNG (value x 255)."""
     image = np.clip(np.round(array * 255), 0, 255).astype(np.uint8)
@@ -136,12 +149,7 @@ class TextSegInferencer(BaseMMOCRInferencer):
 
     def _inputs_to_list(self, inputs: InputsType) -> list:
         """The inputs as a list; a folder gives its images, sorted."""
-        if isinstance(inputs, str) and osp.isdir(inputs):
-            return [
-                osp.join(inputs, name) for name in sorted(os.listdir(inputs))
-                if name.lower().endswith(IMG_EXTENSIONS)
-            ]
-        return super()._inputs_to_list(inputs)
+        return list_inputs(inputs)
 
     def _init_pipeline(self, cfg: ConfigType) -> Callable:
         """The test pipeline without ground-truth loading, whose failures to
