@@ -25,7 +25,7 @@ import numpy as np
 from mmtextknow.datasets.generators import rasterize_polygons
 from mmtextknow.utils import DataError
 
-#: The mask sources of :func:`mask_of`.
+#: The mask sources (see the module docstring and :func:`mask_of`).
 MASK_SOURCES = ('pred', 'gt', 'polygon')
 
 #: Keys an annotation item must have to be scored.

@@ -10,6 +10,7 @@ background.
   of Wang et al. (2004): an 11x11 Gaussian window of sigma 1.5 (truncated
   at 3.5 sigma), K1 = 0.01, K2 = 0.03, population covariances; colour
   images score the mean of the per-channel SSIMs. Identical images give 1.
+  (scikit-image comes with MMOCR, which requires it.)
 - :class:`TextRemovalMetric`: the dataset-level scores, as an MMEngine
   metric registered in MMOCR's ``METRICS``.
 """
