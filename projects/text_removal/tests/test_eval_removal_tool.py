@@ -5,7 +5,6 @@ import importlib.util
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from mmtextknow.datasets.generators import (SceneTextGeneratorConfig,
