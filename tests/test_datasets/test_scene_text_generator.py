@@ -152,7 +152,7 @@ def test_json_layout(dataset):
             assert item['polygon_mask_path'] == \
                 f'masks/polygon/{split}/{index:05d}.png'
             assert item['background_path'] == \
-                f'backgrounds/{split}/{index:05d}.png'
+                f'backgrounds/{split}/{index:05d}.jpg'
             for key in ('img_path', 'pixel_mask_path', 'polygon_mask_path',
                         'background_path'):
                 assert (dataset / item[key]).is_file()
