@@ -81,7 +81,7 @@ def test_same_seed_identical_bytes(tmp_path):
             progress=False)
         assert set(paths) == {'train', 'val'}
     files_a, files_b = file_bytes(tmp_path / 'a'), file_bytes(tmp_path / 'b')
-    assert len(files_a) == 3 * 5 + 2
+    assert len(files_a) == 4 * 5 + 2  # image, 2 masks, background; JSONs
     assert files_a == files_b
 
 
@@ -151,7 +151,10 @@ def test_json_layout(dataset):
                 f'masks/pixel/{split}/{index:05d}.png'
             assert item['polygon_mask_path'] == \
                 f'masks/polygon/{split}/{index:05d}.png'
-            for key in ('img_path', 'pixel_mask_path', 'polygon_mask_path'):
+            assert item['background_path'] == \
+                f'backgrounds/{split}/{index:05d}.jpg'
+            for key in ('img_path', 'pixel_mask_path', 'polygon_mask_path',
+                        'background_path'):
                 assert (dataset / item[key]).is_file()
             assert (item['height'], item['width']) == (256, 256)
             assert item['words'] == [i['text'] for i in item['instances']]
@@ -311,8 +314,12 @@ def test_cli_overwrite(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == \
         ['keep.txt', 'textdet_old.json']
 
+    stale = out / 'backgrounds' / 'old' / '00009.png'
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b'stale')
     done = run_script(*args, '--overwrite')
     assert done.returncode == 0, done.stderr
+    assert not stale.exists()
     assert 'train: 2 images' in done.stdout
     assert (out / 'keep.txt').read_text() == 'not generated'
     assert not (out / 'textdet_old.json').exists()

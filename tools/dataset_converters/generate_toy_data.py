@@ -31,8 +31,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into generator options."""
     parser = argparse.ArgumentParser(
         description='Generate a deterministic synthetic scene-text '
-        'detection dataset (images, pixel/polygon text masks and MMOCR '
-        'OCRDataset JSON files).')
+        'detection dataset (images, pixel/polygon text masks, clean '
+        'backgrounds and MMOCR OCRDataset JSON files).')
     parser.add_argument(
         'out_dir',
         nargs='?',
@@ -92,7 +92,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--overwrite',
         action='store_true',
         help='write into a non-empty OUT_DIR, first removing what this tool '
-        'writes there (imgs/, masks/, textdet_*.json)')
+        'writes there (imgs/, masks/, backgrounds/, textdet_*.json)')
     parser.add_argument(
         '--no-progress', action='store_true', help='hide the progress bar')
     return parser.parse_args(argv)
@@ -110,7 +110,7 @@ from mmtextknow.datasets.generators.presets import (PRESETS, preset_options,
 from mmtextknow.utils import run_cli
 
 #: What the generator writes under ``out_dir`` (removed by --overwrite).
-OUTPUT_DIRS = ('imgs', 'masks')
+OUTPUT_DIRS = ('imgs', 'masks', 'backgrounds')
 OUTPUT_JSON_GLOB = 'textdet_*.json'
 
 

@@ -5,7 +5,9 @@ Words from a small vocabulary are rendered with Pillow's built-in scalable
 font onto random backgrounds (gradients, clutter shapes and noise), as
 axis-aligned, rotated or curved (characters along a circular arc) text.
 Each image comes with its word polygons, a pixel-level text mask (the
-rendered glyph pixels) and a polygon-level mask.
+rendered glyph pixels), a polygon-level mask and the clean background:
+the same image without its words (the same background, blur and noise),
+the target of text removal.
 
 Every image is rendered from its own random generator, derived from
 ``(seed, split, index)`` (:func:`make_rng`), so the same options always give
@@ -15,7 +17,7 @@ generated. :mod:`.writer` saves images and annotations as a dataset.
 import math
 import zlib
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -58,11 +60,16 @@ class SceneTextSample:
         polygon_mask (np.ndarray): 255 inside word polygons, (h, w) uint8.
         words (list[dict]): Per word: ``polygon`` (flat, clockwise),
             ``bbox`` ``[x1, y1, x2, y2]``, ``text`` and ``shape``.
+        background (np.ndarray): The clean background, (h, w, 3) uint8:
+            ``image`` without its words, degraded by the same blur and
+            noise. It equals ``image`` wherever no glyph (anti-aliased edge
+            included) lies within the blur's reach.
     """
     image: np.ndarray
     pixel_mask: np.ndarray
     polygon_mask: np.ndarray
     words: List[dict]
+    background: np.ndarray
 
 
 class SceneTextGenerator:
@@ -96,6 +103,7 @@ class SceneTextGenerator:
         cfg = self.cfg
         w, h = cfg.img_size
         image = render_background(rng, w, h, cfg.num_clutter)
+        background = image.copy()
         alpha = np.zeros((h, w), dtype=np.uint8)
         occupied = np.zeros((h, w), dtype=np.uint8)
         words = []
@@ -107,10 +115,11 @@ class SceneTextGenerator:
             layout, (x, y) = placed
             self._paint_word(rng, image, alpha, layout, x, y)
             words.append(self._word_annotation(layout, x, y))
-        image = self._degrade(rng, image)
+        image, background = self._degrade(rng, (image, background))
         polygon_mask = rasterize_polygons([wd['polygon'] for wd in words],
                                           (h, w))
-        return SceneTextSample(image, pixel_mask(alpha), polygon_mask, words)
+        return SceneTextSample(image, pixel_mask(alpha), polygon_mask, words,
+                               background)
 
     def sample_layout(self, rng: np.random.Generator, text: str,
                       shape: str) -> WordLayout:
@@ -238,17 +247,30 @@ class SceneTextGenerator:
             shape=layout.shape)
 
     def _degrade(self, rng: np.random.Generator,
-                 image: np.ndarray) -> np.ndarray:
-        """Optional slight blur plus Gaussian noise; returns uint8 RGB."""
+                 images: Sequence[np.ndarray]) -> List[np.ndarray]:
+        """Optional slight blur plus Gaussian noise, as uint8 RGB.
+
+        The blur and the noise are drawn once and applied to every image of
+        ``images`` (all of the same size): the rendered image and its clean
+        background get the same degradation.
+        """
         cfg = self.cfg
+        sigma = None
         if rng.random() < cfg.blur_prob:
-            image = cv2.GaussianBlur(
-                image, (0, 0), sigmaX=float(rng.uniform(0.4, 1.0)))
+            sigma = float(rng.uniform(0.4, 1.0))
         std = float(rng.uniform(*cfg.noise_std))
+        noise = None
         if std > 0:
-            image = image + std * rng.standard_normal(
-                image.shape, dtype=np.float32)
-        return np.clip(image + 0.5, 0, 255).astype(np.uint8)
+            noise = std * rng.standard_normal(
+                images[0].shape, dtype=np.float32)
+        out = []
+        for image in images:
+            if sigma is not None:
+                image = cv2.GaussianBlur(image, (0, 0), sigmaX=sigma)
+            if noise is not None:
+                image = image + noise
+            out.append(np.clip(image + 0.5, 0, 255).astype(np.uint8))
+        return out
 
 
 def _round_list(points: np.ndarray) -> List[float]:

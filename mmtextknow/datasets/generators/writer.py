@@ -2,10 +2,17 @@
 """Write rendered samples as an MMOCR 1.x text detection dataset.
 
 A split is written as ``imgs/{split}/{i:05d}.jpg``,
-``masks/pixel/{split}/{i:05d}.png``, ``masks/polygon/{split}/{i:05d}.png``
-and an ``OCRDataset`` (TextDetDataset) annotation file
+``masks/pixel/{split}/{i:05d}.png``, ``masks/polygon/{split}/{i:05d}.png``,
+``backgrounds/{split}/{i:05d}.jpg`` (the clean background: the image
+without its words) and an ``OCRDataset`` (TextDetDataset) annotation file
 ``textdet_{split}.json``, all paths relative to the dataset root. The same
 options always give byte-identical files.
+
+The background is encoded like the image (JPEG, quality 95), so that the
+two decode to the same pixels outside the 16x16 JPEG blocks the words
+touch (and one pixel around them, the chroma up-sampling's reach): a text
+removal that leaves the rest of the image alone is scored on the words
+only, not on the compression error of the whole image.
 
 Example::
 
@@ -17,12 +24,16 @@ import os
 import os.path as osp
 from typing import Dict, Optional, Tuple
 
+import numpy as np
 import PIL
 from PIL import Image
 
 from mmtextknow.datasets.ocr_json import dump_ocr_json, textdet_instance
 from .config import SceneTextGeneratorConfig, check_non_negative_int
 from .scene_text import SceneTextGenerator, SceneTextSample
+
+#: JPEG quality of the images and of their clean backgrounds.
+JPEG_QUALITY = 95
 
 
 def generate_dataset(out_dir: str,
@@ -32,7 +43,8 @@ def generate_dataset(out_dir: str,
     """Generate a synthetic scene-text detection dataset.
 
     Writes ``imgs/{split}/{i:05d}.jpg``, ``masks/pixel/{split}/{i:05d}.png``,
-    ``masks/polygon/{split}/{i:05d}.png`` and ``textdet_{split}.json``
+    ``masks/polygon/{split}/{i:05d}.png``,
+    ``backgrounds/{split}/{i:05d}.jpg`` and ``textdet_{split}.json``
     (MMOCR ``OCRDataset`` format, paths relative to ``out_dir``) under
     ``out_dir``. Existing files of the same names are overwritten; nothing
     else is touched.
@@ -96,7 +108,7 @@ def generate_split(generator: SceneTextGenerator,
 
 def save_sample(out_dir: str, split: str, index: int,
                 sample: SceneTextSample) -> dict:
-    """Write a sample's image and masks and build its data item.
+    """Write a sample's image, masks and background; build its data item.
 
     Args:
         out_dir (str): Dataset root.
@@ -107,16 +119,17 @@ def save_sample(out_dir: str, split: str, index: int,
     Returns:
         dict: The ``data_list`` item, paths relative to ``out_dir``.
     """
-    img_dir, pixel_dir, polygon_dir = _split_dirs(split)
+    img_dir, pixel_dir, polygon_dir, background_dir = _split_dirs(split)
     img_path = f'{img_dir}/{index:05d}.jpg'
     pixel_path = f'{pixel_dir}/{index:05d}.png'
     polygon_path = f'{polygon_dir}/{index:05d}.png'
-    Image.fromarray(sample.image).save(
-        osp.join(out_dir, img_path), format='JPEG', quality=95)
+    background_path = f'{background_dir}/{index:05d}.jpg'
+    _save_jpeg(sample.image, osp.join(out_dir, img_path))
     Image.fromarray(sample.pixel_mask).save(
         osp.join(out_dir, pixel_path), format='PNG')
     Image.fromarray(sample.polygon_mask).save(
         osp.join(out_dir, polygon_path), format='PNG')
+    _save_jpeg(sample.background, osp.join(out_dir, background_path))
     h, w = sample.image.shape[:2]
     return dict(
         img_path=img_path,
@@ -124,6 +137,7 @@ def save_sample(out_dir: str, split: str, index: int,
         width=w,
         pixel_mask_path=pixel_path,
         polygon_mask_path=polygon_path,
+        background_path=background_path,
         words=[word['text'] for word in sample.words],
         instances=[
             textdet_instance(word['polygon'], word['text'],
@@ -131,10 +145,15 @@ def save_sample(out_dir: str, split: str, index: int,
         ])
 
 
-def _split_dirs(split: str) -> Tuple[str, str, str]:
-    """Image, pixel-mask and polygon-mask folders of a split."""
+def _save_jpeg(image: np.ndarray, path: str) -> None:
+    """Write an RGB image as JPEG, quality :data:`JPEG_QUALITY`."""
+    Image.fromarray(image).save(path, format='JPEG', quality=JPEG_QUALITY)
+
+
+def _split_dirs(split: str) -> Tuple[str, str, str, str]:
+    """Image, pixel-mask, polygon-mask and background folders of a split."""
     return (f'imgs/{split}', f'masks/pixel/{split}',
-            f'masks/polygon/{split}')
+            f'masks/polygon/{split}', f'backgrounds/{split}')
 
 
 def _progress_bar(num: int):
