@@ -13,24 +13,43 @@ CV2_INPAINT_METHODS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS}
 
 
 def dilate_mask(mask: np.ndarray, pixels: int) -> np.ndarray:
-    """Grow a binary mask by ``pixels`` in every direction.
+    """Grow a mask by ``pixels`` (exact Euclidean distance).
+
+    A pixel is in the result if its centre lies within ``pixels`` of the
+    centre of a mask pixel (OpenCV's precise distance transform), so
+    ``pixels=1`` adds the 4-neighbours, ``pixels=2`` also the diagonal
+    neighbours (distance 1.41) and the pixels two steps away in a row or a
+    column.
 
     Args:
         mask (np.ndarray): HxW mask; any non-zero value is text.
-        pixels (int): Dilation radius: the structuring element is an ellipse
-            of ``2 * pixels + 1`` pixels across. 0 keeps the mask as it is.
+        pixels (int): Growth in pixels (>= 0); 0 keeps the mask as it is.
 
     Returns:
         np.ndarray: HxW uint8 mask of 0 and 1.
+
+    Raises:
+        ValueError: If ``mask`` is not 2-D or ``pixels`` is negative or not
+            an integer.
     """
+    text = np.asarray(mask)
+    if text.ndim != 2:
+        raise ValueError(f'the mask must be a 2-D (H, W) array, got shape '
+                         f'{text.shape}')
+    if isinstance(pixels, bool) or not isinstance(pixels, (int, np.integer)):
+        raise ValueError(f'dilation must be an integer number of pixels, '
+                         f'got {pixels!r}')
     if pixels < 0:
         raise ValueError(f'dilation must be >= 0, got {pixels}')
-    binary = (np.asarray(mask) > 0).astype(np.uint8)
-    if pixels == 0:
+    binary = (text != 0).astype(np.uint8)
+    if pixels == 0 or not binary.any():
         return binary
-    size = 2 * int(pixels) + 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    return cv2.dilate(binary, kernel)
+    # Distance of every pixel to the nearest text pixel (text pixels: 0).
+    distance = cv2.distanceTransform(1 - binary, cv2.DIST_L2,
+                                     cv2.DIST_MASK_PRECISE)
+    # Distances are square roots of integers; the tolerance keeps a pixel at
+    # exactly `pixels` despite float32 rounding.
+    return (distance <= pixels + 1e-3).astype(np.uint8)
 
 
 class OpenCVInpainter:

@@ -10,63 +10,16 @@ masked pixels are filled by OpenCV's ``cv2.inpaint``: Telea's fast
 marching method (``'telea'``) or the Navier-Stokes based method
 (``'ns'``).
 """
-from typing import Dict
-
-import cv2
 import numpy as np
 
+from mmtextknow.apis.inferencers.text_removal import (CV2_INPAINT_METHODS,
+                                                      OpenCVInpainter,
+                                                      dilate_mask)
+
 #: Inpainting methods of :func:`remove_text` -> OpenCV's flag.
-INPAINT_METHODS: Dict[str, int] = {
-    'telea': cv2.INPAINT_TELEA,
-    'ns': cv2.INPAINT_NS,
-}
+INPAINT_METHODS = CV2_INPAINT_METHODS
 
-
-def _check_mask(mask: np.ndarray, name: str = 'mask') -> np.ndarray:
-    """A 2-D mask as a boolean array (non-zero = text)."""
-    mask = np.asarray(mask)
-    if mask.ndim != 2:
-        raise ValueError(f'{name} must be a 2-D (H, W) array, got shape '
-                         f'{mask.shape}')
-    return mask != 0
-
-
-def dilate_mask(mask: np.ndarray, dilation: int) -> np.ndarray:
-    """Grow a mask by ``dilation`` pixels (Euclidean distance).
-
-    A pixel is in the result if its centre lies within ``dilation`` pixels
-    of the centre of a mask pixel (exact Euclidean distance transform), so
-    ``dilation=1`` adds the 4-neighbours, ``dilation=2`` also the diagonal
-    neighbours (distance 1.41) and the pixels two steps away in a row or a
-    column.
-
-    Args:
-        mask (np.ndarray): (H, W) mask, non-zero = text (bool or any
-            integer / float type).
-        dilation (int): Growth in pixels (>= 0); 0 returns the mask as is.
-
-    Returns:
-        np.ndarray: (H, W) bool mask.
-
-    Raises:
-        ValueError: If ``mask`` is not 2-D or ``dilation`` is negative or not
-            an integer.
-    """
-    text = _check_mask(mask)
-    if isinstance(dilation, bool) or not isinstance(dilation,
-                                                    (int, np.integer)):
-        raise ValueError(f'dilation must be an integer number of pixels, '
-                         f'got {dilation!r}')
-    if dilation < 0:
-        raise ValueError(f'dilation must be >= 0, got {dilation}')
-    if dilation == 0 or not text.any():
-        return text
-    # Distance of every pixel to the nearest text pixel (text pixels: 0).
-    distance = cv2.distanceTransform((~text).astype(np.uint8), cv2.DIST_L2,
-                                     cv2.DIST_MASK_PRECISE)
-    # Distances are exact square roots of integers; the tolerance keeps a
-    # pixel at exactly `dilation` despite float32 rounding.
-    return distance <= dilation + 1e-3
+__all__ = ['INPAINT_METHODS', 'dilate_mask', 'remove_text']
 
 
 def remove_text(image: np.ndarray,
@@ -106,7 +59,10 @@ def remove_text(image: np.ndarray,
             image.ndim == 3 and image.shape[2] not in (1, 3)):
         raise ValueError('image must be an (H, W, 3) or (H, W) uint8 array, '
                          f'got shape {image.shape} dtype {image.dtype}')
-    text = _check_mask(mask)
+    text = np.asarray(mask)
+    if text.ndim != 2:
+        raise ValueError(f'mask must be a 2-D (H, W) array, got shape '
+                         f'{text.shape}')
     if text.shape != image.shape[:2]:
         raise ValueError(f'mask size {text.shape} differs from the image '
                          f'size {image.shape[:2]}')
@@ -115,7 +71,5 @@ def remove_text(image: np.ndarray,
     region = dilate_mask(text, dilation)
     if not region.any():
         return image.copy()
-    out = cv2.inpaint(
-        np.ascontiguousarray(image), region.astype(np.uint8),
-        float(radius), INPAINT_METHODS[method])
+    out = OpenCVInpainter(method, radius)(np.ascontiguousarray(image), region)
     return out.reshape(image.shape)
