@@ -134,8 +134,8 @@ def train_and_test(config: str,
         config (str): Config path.
         data_root (Path): Root of the word crops (``textrecog_*.json``).
         work_dir (Path): Work directory.
-        epochs (int): Training epochs (validation and a checkpoint at the
-            end only).
+        epochs (int): Training epochs (a checkpoint at the end, no
+            validation).
         cfg_options (dict, optional): Merged into the config last.
 
     Returns:
@@ -148,10 +148,11 @@ def train_and_test(config: str,
     cfg = Config.fromfile(config)
     cfg.work_dir = str(work_dir)
     cfg.experiment_name = f'{Path(config).stem}_{work_dir.name}'
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+    for loader in ('train_dataloader', 'test_dataloader'):
         cfg[loader].dataset.data_root = str(data_root)
+    # No validation while training: tested once, after it.
+    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     cfg.train_cfg.max_epochs = epochs
-    cfg.train_cfg.val_interval = epochs + 1  # tested once, below
     cfg.default_hooks.checkpoint = dict(
         type='CheckpointHook', interval=epochs, save_last=False)
     if cfg_options:
