@@ -1,6 +1,6 @@
 # A CRNN small enough for CPU minutes (a 5-stage, one-block-per-stage ResNet
 # of 16..64 channels with the strides of ASTER's ResNet-45, so a 32 x 100
-# crop gives a 1 x 25 feature sequence; MMOCR's CRNNDecoder: BiLSTM + CTC)
+# crop gives a 1 x 25 feature sequence; MMOCR's CRNNDecoder + CTC)
 # on the word crops of the bundled generated data, from random
 # initialisation. Its first convolution (the backbone's stem) reads
 # grey + mask. Make the crops with their masks first:
@@ -10,9 +10,8 @@
 #   python tools/dataset_converters/crop_words.py data/toy_scenetext \
 #       textdet_test.json textrecog_test.json --with-masks
 _base_ = [
-    'mmocr::textrecog/_base_/default_runtime.py',
     'mmocr::textrecog/crnn/_base_crnn_mini-vgg.py',
-    '../../../configs/_base_/datasets/toy_scenetext_textrecog.py',
+    '_base_toy_word-crops.py',
     '_base_mask-crnn_mini-vgg.py',
 ]
 
@@ -27,42 +26,17 @@ model.backbone = dict(
     arch_layers=[1, 1, 1, 1, 1],
     arch_channels=[16, 32, 64, 64, 64],
     strides=[(2, 2), (2, 2), (2, 1), (2, 1), (2, 1)])
-model.decoder = dict(in_channels=64)
+# A 1x1-convolution classifier instead of the BiLSTM (CRNNDecoder's
+# rnn_flag=False): it learns in the few hundred CPU steps these configs get.
+model.decoder = dict(in_channels=64, rnn_flag=False)
 
-# CheckedOCRDataset joins pixel_mask_path with data_root.
-train_dataset = dict(
-    _base_.toy_scenetext_textrecog_train,
-    type='CheckedOCRDataset',
-    pipeline=_base_.crnn_mask_train_pipeline)
-test_dataset = dict(
-    _base_.toy_scenetext_textrecog_test,
-    type='CheckedOCRDataset',
-    pipeline=_base_.crnn_mask_test_pipeline)
+# Tested at the training size too (MMOCR's CRNN tests at height 32 with the
+# crop's aspect ratio): on a few hundred crops the network does not learn
+# to read other widths than the 100 pixels it was trained on.
 train_dataloader = dict(
-    batch_size=16,
-    num_workers=0,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=train_dataset)
-val_dataloader = dict(
-    batch_size=32,
-    num_workers=0,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=test_dataset)
+    dataset=dict(pipeline=_base_.crnn_mask_train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=_base_.crnn_mask_train_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(dataset_prefixes=['toy'])
-test_evaluator = val_evaluator
-
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='Adam', lr=2e-3),
-    clip_grad=dict(max_norm=20))
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=20, val_interval=20)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-param_scheduler = [dict(type='ConstantLR', factor=1.0)]
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=25),
-    checkpoint=dict(type='CheckpointHook', interval=20))
-randomness = dict(seed=0)
-auto_scale_lr = dict(base_batch_size=16)
+train_dataloader.update(batch_size=8)
+optim_wrapper = dict(optimizer=dict(lr=3e-3))
+auto_scale_lr = dict(base_batch_size=8)

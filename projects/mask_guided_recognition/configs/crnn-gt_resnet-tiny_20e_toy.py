@@ -6,5 +6,6 @@ _base_ = ['_base_mask-crnn_tiny_toy.py']
 model = dict(data_preprocessor=dict(mask_source='gt'))
 train_dataloader = dict(
     dataset=dict(pipeline=_base_.crnn_gt_mask_train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=_base_.crnn_gt_mask_test_pipeline))
+val_dataloader = dict(
+    dataset=dict(pipeline=_base_.crnn_gt_mask_train_pipeline))
 test_dataloader = val_dataloader

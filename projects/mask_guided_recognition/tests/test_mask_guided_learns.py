@@ -32,15 +32,15 @@ def load_tool():
 def test_gt_mask_beats_random_mask(tmp_path):
     tool = load_tool()
     data = tmp_path / 'data'
-    counts = tool.prepare_data(data, num_train=60, num_test=20,
+    counts = tool.prepare_data(data, num_train=200, num_test=40,
                                img_size=256, seed=7)
     results = {
         variant: tool.train_and_test(
             str(tool.CONFIG_DIR / tool.VARIANTS[variant]), data,
-            tmp_path / variant, epochs=20)
+            tmp_path / variant, epochs=6)
         for variant in ('rm', 'gt')
     }
     print(tool.markdown_table(results, counts))
     rm, gt = results['rm'], results['gt']
-    assert gt[WORD_ACC] >= rm[WORD_ACC] + 0.2, results
-    assert gt[CHAR_RECALL] >= rm[CHAR_RECALL] + 0.2, results
+    assert gt[WORD_ACC] >= rm[WORD_ACC] + 0.05, results
+    assert gt[CHAR_RECALL] >= rm[CHAR_RECALL] + 0.05, results

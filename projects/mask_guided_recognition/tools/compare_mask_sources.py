@@ -13,7 +13,7 @@ to ``OUT_DIR/results.json``).
 Example (the README's figures)::
 
     python projects/mask_guided_recognition/tools/compare_mask_sources.py \\
-        work_dirs/mask_sources --num-train 200 --num-test 60 --epochs 20 \\
+        work_dirs/mask_sources --num-train 200 --num-test 40 --epochs 6 \\
         --seg-checkpoint work_dirs/fcn_resnet18_8e_toy/epoch_8.pth
 """
 import sys
@@ -61,7 +61,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--num-test',
         type=int,
-        default=60,
+        default=40,
         help='generated test images; default: %(default)s')
     parser.add_argument(
         '--img-size',
@@ -73,8 +73,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--epochs',
         type=int,
-        default=20,
+        default=6,
         help='training epochs; default: %(default)s')
+    parser.add_argument(
+        '--data-root',
+        default=None,
+        help='use these word crops (textrecog_{train,test}.json with '
+        'pixel_mask_path) instead of generating OUT_DIR/data')
     parser.add_argument(
         '--seg-checkpoint',
         default=None,
@@ -184,8 +189,18 @@ def main(argv: Optional[List[str]] = None) -> None:
     """Prepare the data, run the variants, print and save the results."""
     args = parse_args(argv)
     out = Path(args.out_dir)
-    counts = prepare_data(out / 'data', args.num_train, args.num_test,
-                          args.img_size, args.seed)
+    if args.data_root:
+        data_root = Path(args.data_root)
+        counts = {
+            split: len(
+                json.loads((data_root / f'textrecog_{split}.json').read_text(
+                    encoding='utf-8'))['data_list'])
+            for split in ('train', 'test')
+        }
+    else:
+        data_root = out / 'data'
+        counts = prepare_data(data_root, args.num_train, args.num_test,
+                              args.img_size, args.seed)
     print(f'word crops: {counts}')
     results = {}
     for variant in args.variants:
@@ -195,7 +210,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                 'model.data_preprocessor.seg_checkpoint': args.seg_checkpoint
             }
         results[variant] = train_and_test(
-            str(CONFIG_DIR / VARIANTS[variant]), out / 'data', out / variant,
+            str(CONFIG_DIR / VARIANTS[variant]), data_root, out / variant,
             args.epochs, options)
         print(f'{variant}: ' + ', '.join(
             f'{k} {v:.4f}' for k, v in results[variant].items()))
