@@ -158,8 +158,8 @@ def test_with_masks_crops_the_mask_with_the_word(tool, tmp_path):
     tool.main(argv)
     data = json.loads((tmp_path / 'textrecog_train.json').read_text())
     first, second = data['data_list']
-    assert first['pixel_mask_path'] == 'crop_masks/pixel/train/a_0.png'
-    assert second['pixel_mask_path'] == 'crop_masks/pixel/train/a_1.png'
+    assert first['pixel_mask_path'] == 'crop_masks/pixel/train/imgs_a_0.png'
+    assert second['pixel_mask_path'] == 'crop_masks/pixel/train/imgs_a_1.png'
     mask = Image.open(tmp_path / first['pixel_mask_path'])
     assert mask.mode == 'L' and mask.size == (12, 7)  # as the word crop
     # the crop starts at (9, 9): value 9 + 2 * 9; (11, 6) -> (20, 15)
