@@ -8,29 +8,17 @@ segmenter as well does not fit the time budget of a learning test. The
 README's figures add the toy FCN's predicted mask
 (``tools/compare_mask_sources.py --seg-checkpoint``).
 """
-import importlib.util
-
 import pytest
 
-from mask_guided_helpers import REPO_ROOT
+from mask_guided_helpers import load_compare_tool
 
-TOOL = REPO_ROOT / 'projects' / 'mask_guided_recognition' / 'tools' / \
-    'compare_mask_sources.py'
 WORD_ACC, CHAR_RECALL = 'toy/recog/word_acc_ignore_case', \
     'toy/recog/char_recall'
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location('compare_mask_sources',
-                                                  TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.learning
 def test_gt_mask_beats_random_mask(tmp_path):
-    tool = load_tool()
+    tool = load_compare_tool()
     data = tmp_path / 'data'
     counts = tool.prepare_data(data, num_train=200, num_test=40,
                                img_size=256, seed=7)
