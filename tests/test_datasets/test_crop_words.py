@@ -130,3 +130,73 @@ def test_bad_annotation_file(tool, tmp_path):
     (tmp_path / 'bad.json').write_text('{"data_list": 3}')
     with pytest.raises(DataError, match='data_list'):
         tool.main([str(tmp_path), 'bad.json', 'out.json'])
+
+
+def add_mask(root: Path, item_mask='masks/a.png', size=(40, 30)):
+    """A grey mask whose pixel (x, y) is (x + 2 y) % 256, named in the
+    annotation file's item."""
+    mask = Image.new('L', size)
+    mask.putdata([(x + 2 * y) % 256 for y in range(size[1])
+                  for x in range(size[0])])
+    (root / item_mask).parent.mkdir(parents=True, exist_ok=True)
+    mask.save(root / item_mask)
+    data = json.loads((root / 'textdet_train.json').read_text())
+    data['data_list'][0]['pixel_mask_path'] = item_mask
+    (root / 'textdet_train.json').write_text(json.dumps(data))
+
+
+def test_with_masks_crops_the_mask_with_the_word(tool, tmp_path):
+    make_set(tmp_path, [
+        instance([10, 10, 20, 15], 'Hello'),
+        instance([30, 20, 45, 35], 'clipped')
+    ])
+    add_mask(tmp_path)
+    argv = [
+        str(tmp_path), 'textdet_train.json', 'textrecog_train.json',
+        '--with-masks'
+    ]
+    tool.main(argv)
+    data = json.loads((tmp_path / 'textrecog_train.json').read_text())
+    first, second = data['data_list']
+    assert first['pixel_mask_path'] == 'crop_masks/pixel/train/imgs_a_0.png'
+    assert second['pixel_mask_path'] == 'crop_masks/pixel/train/imgs_a_1.png'
+    mask = Image.open(tmp_path / first['pixel_mask_path'])
+    assert mask.mode == 'L' and mask.size == (12, 7)  # as the word crop
+    # the crop starts at (9, 9): value 9 + 2 * 9; (11, 6) -> (20, 15)
+    assert mask.getpixel((0, 0)) == 27
+    assert mask.getpixel((11, 6)) == 20 + 2 * 15
+    mask = Image.open(tmp_path / second['pixel_mask_path'])
+    assert mask.size == (12, 12) and mask.getpixel((0, 0)) == 28 + 2 * 18
+    # the same input gives the same bytes
+    before = (tmp_path / first['pixel_mask_path']).read_bytes()
+    tool.main(argv)
+    assert (tmp_path / first['pixel_mask_path']).read_bytes() == before
+
+
+def test_without_the_flag_no_mask_is_written(tool, tmp_path):
+    make_set(tmp_path, [instance([10, 10, 20, 15], 'Hello')])
+    add_mask(tmp_path)
+    tool.main([str(tmp_path), 'textdet_train.json', 'textrecog_train.json'])
+    (item, ) = json.loads(
+        (tmp_path / 'textrecog_train.json').read_text())['data_list']
+    assert 'pixel_mask_path' not in item
+    assert not (tmp_path / 'crop_masks').exists()
+
+
+def test_with_masks_bad_masks_are_errors(tool, tmp_path):
+    make_set(tmp_path, [instance([10, 10, 20, 15], 'Hello')])
+    argv = [
+        str(tmp_path), 'textdet_train.json', 'textrecog_train.json',
+        '--with-masks'
+    ]
+    with pytest.raises(DataError, match='has no pixel_mask_path'):
+        tool.main(argv)
+    add_mask(tmp_path, size=(40, 31))
+    with pytest.raises(DataError, match='mask size 40x31 differs'):
+        tool.main(argv)
+    (tmp_path / 'masks' / 'a.png').unlink()
+    with pytest.raises(DataError, match='pixel mask not found'):
+        tool.main(argv)
+    (tmp_path / 'masks' / 'a.png').write_bytes(b'not an image')
+    with pytest.raises(DataError, match='cannot read pixel mask'):
+        tool.main(argv)

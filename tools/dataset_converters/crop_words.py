@@ -9,6 +9,15 @@ word -- its axis-aligned box (the polygon's bounds when there is no
 ``DATA_ROOT/crops/SPLIT/``, plus an MMOCR textrecog annotation file
 (``img_path`` relative to ``DATA_ROOT``).
 
+With ``--with-masks`` the same box is also cut out of each image's
+pixel-level text mask (its ``pixel_mask_path``, as the toy-data generator
+writes it) into ``DATA_ROOT/crop_masks/pixel/SPLIT/`` under the crop's
+name, and the crop's item gets ``pixel_mask_path`` (relative to
+``DATA_ROOT``). The mask values are copied as they are (PNG), so the same
+input always gives byte-identical mask crops. An item without
+``pixel_mask_path``, or whose mask file is missing, unreadable or not the
+image's size, is an error naming the file.
+
 Words are skipped, counted by reason and reported, never silently: ignored
 words, words with an empty text, and boxes with no area inside the image.
 A missing or unreadable image or annotation file is an error
@@ -22,7 +31,8 @@ Example::
         textdet_test.json textrecog_test.json
 
 writes ``data/toy_scenetext/crops/{train,test}/*.png`` and
-``data/toy_scenetext/textrecog_{train,test}.json``.
+``data/toy_scenetext/textrecog_{train,test}.json`` (add ``--with-masks``
+for ``data/toy_scenetext/crop_masks/pixel/{train,test}/*.png`` too).
 """
 import sys
 from pathlib import Path
@@ -72,6 +82,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=0.1,
         help='added on every side of a box, as a fraction of the box '
         'height; default: %(default)s')
+    parser.add_argument(
+        '--with-masks',
+        action='store_true',
+        help='also crop each image\'s pixel-level text mask '
+        '(pixel_mask_path) into DATA_ROOT/crop_masks/pixel/SPLIT/ and '
+        'name it in the crop\'s item (pixel_mask_path)')
     args = parser.parse_args(argv)
     if not (args.margin >= 0 and math.isfinite(args.margin)):
         parser.error(f'--margin must be >= 0, got {args.margin}')
@@ -93,6 +109,9 @@ TEXTRECOG_METAINFO = {
 SKIP_IGNORED = 'ignored'
 SKIP_EMPTY_TEXT = 'empty text'
 SKIP_DEGENERATE = 'no area inside the image'
+
+#: Folder (under the dataset root) of the mask crops of a split.
+MASK_CROP_DIR = 'crop_masks/pixel'
 
 
 def default_split(in_json: str) -> str:
@@ -169,11 +188,29 @@ def _open_image(path: Path) -> Image.Image:
         raise DataError(f'{path}: cannot read image ({e})')
 
 
+def _open_mask(path: Path, img_path: Path,
+               img_size: Tuple[int, int]) -> Image.Image:
+    """The mask image as stored (grey or palette values kept)."""
+    if not path.is_file():
+        raise DataError(f'{path}: pixel mask not found (image {img_path})')
+    try:
+        with Image.open(path) as mask:
+            mask.load()
+    except (OSError, ValueError) as e:
+        raise DataError(f'{path}: cannot read pixel mask ({e})')
+    if mask.size != img_size:
+        raise DataError(
+            f'{path}: mask size {mask.size[0]}x{mask.size[1]} differs from '
+            f'its image {img_path} ({img_size[0]}x{img_size[1]})')
+    return mask
+
+
 def crop_words(data_root: str,
                in_json: str,
                out_json: str,
                split: Optional[str] = None,
-               margin: float = 0.1) -> Dict:
+               margin: float = 0.1,
+               with_masks: bool = False) -> Dict:
     """Cut the words of a detection set into crops and write their labels.
 
     Args:
@@ -187,6 +224,9 @@ def crop_words(data_root: str,
             Defaults to :func:`default_split` of ``in_json``.
         margin (float): Box margin, a fraction of the box height. Defaults
             to 0.1.
+        with_masks (bool): Also cut each word's box out of its image's
+            ``pixel_mask_path`` into ``data_root/crop_masks/pixel/<split>/``
+            and name it in the word's item. Defaults to False.
 
     Returns:
         dict: ``num_images``, ``num_crops``, ``skipped`` (a
@@ -194,7 +234,9 @@ def crop_words(data_root: str,
         (the written path).
 
     Raises:
-        DataError: Missing or unreadable annotation file or image.
+        DataError: Missing or unreadable annotation file or image; with
+            ``with_masks``, an item without ``pixel_mask_path`` or a missing,
+            unreadable or wrongly sized mask.
     """
     root = Path(data_root)
     in_path = root / in_json
@@ -204,6 +246,9 @@ def crop_words(data_root: str,
     data = _load_json(in_path)
 
     crop_dir.mkdir(parents=True, exist_ok=True)
+    mask_dir = root / MASK_CROP_DIR / split
+    if with_masks:
+        mask_dir.mkdir(parents=True, exist_ok=True)
     data_list, skipped = [], Counter()
     for item in track(data['data_list'], len(data['data_list']), step=10):
         img_rel = item.get('img_path')
@@ -221,6 +266,13 @@ def crop_words(data_root: str,
         if not words:
             continue
         img = _open_image(root / img_rel)
+        mask = None
+        if with_masks:
+            mask_rel = item.get('pixel_mask_path')
+            if not isinstance(mask_rel, str) or not mask_rel:
+                raise DataError(f'{in_path}: {img_rel} has no '
+                                'pixel_mask_path (needed by --with-masks)')
+            mask = _open_mask(root / mask_rel, root / img_rel, img.size)
         stem = Path(img_rel).with_suffix('').as_posix().replace('/', '_')
         for index, (instance, text) in enumerate(words):
             bbox = _instance_bbox(instance)
@@ -230,10 +282,14 @@ def crop_words(data_root: str,
                 continue
             name = f'{stem}_{index}.png'
             img.crop(box).save(crop_dir / name)
-            data_list.append(
-                dict(
-                    img_path=(crop_dir / name).relative_to(root).as_posix(),
-                    instances=[dict(text=text)]))
+            crop_item = dict(
+                img_path=(crop_dir / name).relative_to(root).as_posix(),
+                instances=[dict(text=text)])
+            if mask is not None:
+                mask.crop(box).save(mask_dir / name, format='PNG')
+                crop_item['pixel_mask_path'] = (
+                    mask_dir / name).relative_to(root).as_posix()
+            data_list.append(crop_item)
 
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with open(out_path, 'w', encoding='utf-8') as f:
@@ -269,7 +325,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     """
     args = parse_args(argv)
     report = crop_words(args.data_root, args.in_json, args.out_json,
-                        args.split, args.margin)
+                        args.split, args.margin, args.with_masks)
     print(summary(report))
     print(f'written: {report["out_json"]}')
 
