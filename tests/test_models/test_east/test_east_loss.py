@@ -88,7 +88,7 @@ def test_perfect_vs_perturbed_predictions(geometry, score_loss):
         if key != 'loss_score':
             assert perturbed[key] > 1e-3, key
     flipped = loss((-logits, geo), samples)
-    assert flipped['loss_score'] > 1
+    assert flipped['loss_score'] > 0.99  # dice saturates at 1
     # errors under the '###' box and outside the texts' score regions do not
     # count for the geometry
     outside = geo.clone()

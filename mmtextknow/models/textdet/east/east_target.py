@@ -2,7 +2,6 @@
 """EAST's training targets (score map, geometry, loss mask) from polygons."""
 from typing import Dict, Optional, Sequence, Tuple
 
-import cv2
 import numpy as np
 import torch
 from mmocr.structures import TextDetDataSample
@@ -10,7 +9,16 @@ from mmocr.structures import TextDetDataSample
 from .geometry import (polygon_to_quad, quad_geometry, rbox_geometry,
                        shrink_quad, signed_area)
 
-_SHIFT = 8  # sub-pixel bits for cv2.fillPoly
+def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """Even-odd rule: which ``(N, 2)`` points lie inside ``polygon``
+    (``(n, 2)`` vertices, any simple polygon)."""
+    x, y = points[:, 0:1], points[:, 1:2]  # (N, 1)
+    x0, y0 = polygon[:, 0], polygon[:, 1]  # (n,)
+    x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+    crosses = (y0 > y) != (y1 > y)  # (N, n): the edge spans the ray's y
+    with np.errstate(divide='ignore', invalid='ignore'):
+        x_at = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+    return np.count_nonzero(crosses & (x < x_at), axis=1) % 2 == 1
 
 
 def fill_polygon(canvas: np.ndarray, polygon: np.ndarray, stride: int,
@@ -20,9 +28,18 @@ def fill_polygon(canvas: np.ndarray, polygon: np.ndarray, stride: int,
     ``value``, in place. Cell ``(i, j)`` has its centre at input position
     ``((j + 0.5) * stride, (i + 0.5) * stride)``."""
     pts = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
-    pts = (pts / stride - 0.5) * (1 << _SHIFT)
-    cv2.fillPoly(canvas, [np.round(pts).astype(np.int32)], value,
-                 lineType=cv2.LINE_8, shift=_SHIFT)
+    h, w = canvas.shape[:2]
+    j0, i0 = np.floor(pts.min(0) / stride - 0.5).astype(int)
+    j1, i1 = np.ceil(pts.max(0) / stride - 0.5).astype(int)
+    j0, i0 = max(j0, 0), max(i0, 0)
+    j1, i1 = min(j1, w - 1), min(i1, h - 1)
+    if j1 < j0 or i1 < i0:
+        return
+    ii, jj = np.mgrid[i0:i1 + 1, j0:j1 + 1]
+    centres = np.stack([(jj.ravel() + 0.5) * stride,
+                        (ii.ravel() + 0.5) * stride], axis=1)
+    inside = points_in_polygon(centres, pts)
+    canvas[ii.ravel()[inside], jj.ravel()[inside]] = value
 
 
 class EASTTargets:
