@@ -1,55 +1,11 @@
-# EAST (Zhou et al., CVPR 2017) with an ImageNet ResNet-50 (pytorch style,
-# as STKM exports it), the U-shaped feature-merging branch, score map +
-# RBOX geometry, the paper's loss (class-balanced cross-entropy, -log IoU
-# + 10 x (1 - cos) angle loss) and locality-aware NMS. The dataset configs
-# set the crop size (east_crop_size) and the geometry range.
-model = dict(
-    type='EAST',
-    backbone=dict(
-        type='mmdet.ResNet',
-        depth=50,
-        num_stages=4,
-        out_indices=(0, 1, 2, 3),
-        frozen_stages=-1,
-        norm_cfg=dict(type='BN', requires_grad=True),
-        norm_eval=False,
-        style='pytorch',
-        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50')),
-    neck=dict(
-        type='EASTNeck',
-        in_channels=(256, 512, 1024, 2048),
-        merge_channels=(128, 64, 32),
-        out_channels=32),
-    det_head=dict(
-        type='EASTHead',
-        in_channels=32,
-        geometry='RBOX',
-        geo_scale=512,
-        module_loss=dict(
-            type='EASTModuleLoss',
-            geometry='RBOX',
-            score_loss='balanced_bce',
-            angle_weight=10.0,
-            shrink_ratio=0.3,
-            stride=4),
-        postprocessor=dict(
-            type='EASTPostprocessor',
-            geometry='RBOX',
-            score_thr=0.8,
-            nms_thr=0.2,
-            box_score_thr=0.1,
-            stride=4,
-            text_repr_type='quad')),
-    data_preprocessor=dict(
-        type='TextDetDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True,
-        pad_size_divisor=32))
+# EAST with ResNet-50 (see _base_east_model.py) and its 512 x 512 training
+# pipeline; _base_east_640.py changes the sizes for IC17 / TD500.
+_base_ = ['_base_east_model.py']
+
+model = _base_.east_model
 
 # Random rotation and a random crop that cuts no text, resized to the
 # square training size (paper Sec. 4.2 of STKM; EAST Sec. 4.2).
-east_crop_size = 512
 train_pipeline = [
     dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
     dict(
@@ -60,10 +16,7 @@ train_pipeline = [
     dict(type='FixInvalidPolygon'),
     dict(type='RandomRotate', max_angle=10),
     dict(type='RandomCrop', min_side_ratio=0.4),
-    dict(
-        type='Resize',
-        scale=(east_crop_size, east_crop_size),
-        keep_ratio=False),
+    dict(type='Resize', scale=(512, 512), keep_ratio=False),
     dict(
         type='PackTextDetInputs',
         meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
