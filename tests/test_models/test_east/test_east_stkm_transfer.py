@@ -95,3 +95,20 @@ def test_detector_checkpoint_backbone_prefix(tmp_path):
     model.init_weights()
     for key, value in src.backbone.state_dict().items():
         assert torch.equal(model.backbone.state_dict()[key], value), key
+
+
+def test_toy_stkm_export_loads_into_the_toy_east_transfer(tmp_path, capsys):
+    """The demo-sized pair: the toy STKM (ResNet-18 at 1/4 width) and
+    configs/textdet/stkm/east_resnet18-stkm_unet_8e_toy.py."""
+    init_default_scope('mmocr')
+    cfg = Config.fromfile(str(REPO_ROOT / 'configs/pretrain/stkm/'
+                              'stkm_resnet18_fpn_toy.py'))
+    model = MODELS.build(cfg.model)
+    ckpt = tmp_path / 'epoch_1.pth'
+    torch.save({'meta': {}, 'state_dict': model.state_dict()}, ckpt)
+    config = REPO_ROOT / 'configs/textdet/stkm/east_resnet18-stkm_unet_8e_toy.py'
+    _tool().main([str(ckpt), str(tmp_path / 'backbone.pth'),
+                  '--check-config', str(config)])
+    stdout = capsys.readouterr().out
+    n = len(model.backbone.state_dict())
+    assert f'matched: {n}, missing: 0' in stdout and 'OK: all' in stdout
