@@ -81,7 +81,8 @@ def test_detector_checkpoint_backbone_prefix(tmp_path):
         REPO_ROOT / 'configs/textdet/stkm/'
         'east_resnet50-synthtext_unet_600e_icdar2015.py'))
     src_cfg = Config.fromfile(str(
-        REPO_ROOT / 'configs/textdet/east/east_resnet50_unet_10e_synthtext.py'))
+        REPO_ROOT / 'configs/textdet/east/'
+        'east_resnet50_unet_10e_synthtext.py'))
     src_cfg.model.backbone.init_cfg = None
     torch.manual_seed(1)
     src = MODELS.build(src_cfg.model)
@@ -106,7 +107,8 @@ def test_toy_stkm_export_loads_into_the_toy_east_transfer(tmp_path, capsys):
     model = MODELS.build(cfg.model)
     ckpt = tmp_path / 'epoch_1.pth'
     torch.save({'meta': {}, 'state_dict': model.state_dict()}, ckpt)
-    config = REPO_ROOT / 'configs/textdet/stkm/east_resnet18-stkm_unet_8e_toy.py'
+    config = (REPO_ROOT / 'configs/textdet/stkm/'
+              'east_resnet18-stkm_unet_8e_toy.py')
     _tool().main([str(ckpt), str(tmp_path / 'backbone.pth'),
                   '--check-config', str(config)])
     stdout = capsys.readouterr().out

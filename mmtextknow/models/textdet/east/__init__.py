@@ -15,8 +15,8 @@ from .locality_aware_nms import locality_aware_nms, merge_consecutive
 __all__ = [
     'EAST', 'EASTHead', 'EASTModuleLoss', 'EASTNeck', 'EASTPostprocessor',
     'EASTTargets', 'balanced_bce_loss', 'dice_loss', 'quad_loss',
-    'rbox_iou_loss', 'fill_polygon', 'points_in_polygon', 'order_clockwise', 'polygon_to_quad',
-    'quad_geometry', 'rbox_frame', 'rbox_geometry', 'restore_quad',
+    'rbox_iou_loss', 'fill_polygon', 'points_in_polygon', 'order_clockwise',
+    'polygon_to_quad', 'quad_geometry', 'rbox_frame', 'rbox_geometry', 'restore_quad',
     'restore_rbox', 'shrink_quad', 'signed_area', 'locality_aware_nms',
     'merge_consecutive'
 ]
