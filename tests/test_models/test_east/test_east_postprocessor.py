@@ -53,11 +53,10 @@ def test_perfect_maps_decode_to_the_boxes_in_original_coordinates(geometry):
     out = post([logits[None], geo[None]], [_sample()])[0]
     polys = out.pred_instances.polygons
     assert len(polys) == 2
-    # the rescored box: mean score map inside the whole text, i.e. about
-    # the area of the shrunk box over the box's, (w - 0.6 h)(h - 0.6 h)/wh:
-    # 0.35 for both boxes (140 x 30, 96 x 20; QUAD: the same shapes)
+    # rescored over the box shrunk as the targets are: exactly the cells of
+    # score 1
     for score in out.pred_instances.scores:
-        assert score.item() == pytest.approx(0.35, abs=0.03)
+        assert score.item() == pytest.approx(torch.tensor(20.).sigmoid())
     expected = [q / np.array(SCALE) for q in quads]
     for exp in expected:
         assert any(
@@ -77,11 +76,15 @@ def test_low_scores_give_no_boxes():
     assert out.pred_instances.scores.shape == (0, )
 
 
-def test_box_score_threshold_uses_the_mean_score_inside():
+def test_rescoring_averages_over_the_shrunk_box():
     _, logits, geo = _perfect_maps('RBOX')
-    score = logits.sigmoid()
-    post = EASTPostprocessor()
-    quads = torch.tensor([[0., 0, 40, 0, 40, 40, 0, 40]]).numpy()
-    mean = post.mean_scores(score[0].numpy(), quads)
-    # cells with centres in [0, 40)^2: 10 x 10 cells at the top left
-    assert mean[0] == pytest.approx(float(score[0, :10, :10].mean()))
+    score = logits.sigmoid()[0].numpy()
+    quads = np.array([[0., 0, 40, 0, 40, 40, 0, 40]])
+    # shrunk by 0.3 x 40 = 12 on each side: (12, 28)^2 holds the centres
+    # (j + 0.5) * 4 of cells 3..6
+    mean = EASTPostprocessor().mean_scores(score, quads)
+    assert mean[0] == pytest.approx(float(score[3:7, 3:7].mean()))
+    # the authors' rule: the whole box, cells 0..9
+    mean = EASTPostprocessor(rescore_shrink_ratio=0).mean_scores(
+        score, quads)
+    assert mean[0] == pytest.approx(float(score[:10, :10].mean()))
