@@ -2,6 +2,8 @@
 sample): perfect QUAD maps made from the resized ground truth decode,
 through the IC15 config's test pipeline at a resize scale != 1 and
 MMOCR's HmeanIOUMetric, to the ground truth in original coordinates."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -13,9 +15,10 @@ from mmocr.registry import DATASETS
 import mmtextknow  # noqa: F401
 from mmtextknow.datasets.converters import convert_icdar_txt
 from mmtextknow.models.textdet.east import EASTPostprocessor, EASTTargets
-from test_east_configs import REPO_ROOT  # noqa: E402
 
-CONFIG = REPO_ROOT / 'configs/textdet/east/east_resnet50_unet_600e_icdar2015.py'
+REPO_ROOT = Path(__file__).resolve().parents[3]
+CONFIG = (REPO_ROOT / 'configs/textdet/east/'
+          'east_resnet50_unet_600e_icdar2015.py')
 
 
 def test_perfect_quad_maps_on_icdar2015_score_one(shared_data, tmp_path):
