@@ -7,8 +7,14 @@ pooling), held as ``self.visual`` so that parameter names match the
 ``visual.*`` keys of CLIP checkpoints. :meth:`CLIPResNet.forward` returns the
 stage outputs C2..C5 for a detector neck; :meth:`CLIPResNet.embed` applies the
 attention pool to C5 at any resolution and returns a global image embedding
-and dense per-pixel embeddings (the value path of the pool, as in
-DenseCLIP / MaskCLIP).
+and dense per-pixel embeddings.
+
+The dense embeddings are, by default, the attention pool's output for every
+spatial token: each token (with its interpolated positional embedding) is a
+query of the pool's multi-head attention over all tokens, through its
+q / k / v / c projections, as in DenseCLIP and TCM. The value path alone,
+``c_proj(v_proj(token))`` without attention mixing (MaskCLIP), is the option
+``dense_mode='value'``.
 """
 from typing import List, Optional, Sequence, Tuple, Union
 
@@ -18,6 +24,9 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from mmocr.registry import MODELS
+
+#: Ways of computing the dense embeddings (see :class:`CLIPResNet`).
+DENSE_MODES = ('attention', 'value')
 
 
 @MODELS.register_module(name='TCMCLIPResNet')
@@ -41,6 +50,12 @@ class CLIPResNet(BaseModule):
         out_indices (Sequence[int]): Stages (0 = layer1 / C2, ...,
             3 = layer4 / C5) returned by :meth:`forward`.
             Defaults to ``(0, 1, 2, 3)``.
+        dense_mode (str): How :meth:`embed` computes the dense embeddings:
+            ``'attention'`` (every spatial token a query of the attention
+            pool's multi-head attention over all tokens; DenseCLIP / TCM) or
+            ``'value'`` (``c_proj(v_proj(token))``, the value path without
+            attention mixing; MaskCLIP; cheaper). Defaults to
+            ``'attention'``.
         init_cfg (dict or list[dict], optional): Initialisation config.
             CLIP weights are normally loaded with
             :func:`~mmtextknow.models.textdet.tcm.clip_weights.\
@@ -54,6 +69,7 @@ load_clip_weights`.
                  heads: int = 32,
                  pretrain_img_size: int = 224,
                  out_indices: Sequence[int] = (0, 1, 2, 3),
+                 dense_mode: str = 'attention',
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if len(layers) != 4:
@@ -66,6 +82,10 @@ load_clip_weights`.
             raise ValueError(
                 f'out_indices must be a non-empty subset of 0..3, '
                 f'got {out_indices}')
+        if dense_mode not in DENSE_MODES:
+            raise ValueError(f'dense_mode must be one of {DENSE_MODES}, '
+                             f'got {dense_mode!r}')
+        self.dense_mode = dense_mode
         self.layers = tuple(layers)
         self.width = width
         self.embed_dim = embed_dim
@@ -166,6 +186,47 @@ load_clip_weights`.
                               values.reshape(num_tokens, b, heads, head_dim))
         return pooled.reshape(b, c)
 
+    def pool_tokens(self, c5: Tensor) -> Tensor:
+        """The attention pool's input tokens: ``(1 + h*w) x B x C``, the mean
+        token first, each with its (interpolated) positional embedding."""
+        b, c, h, w = c5.shape
+        x = c5.reshape(b, c, h * w).permute(2, 0, 1)  # (HW)BC
+        x = torch.cat([x.mean(dim=0, keepdim=True), x], dim=0)  # (1+HW)BC
+        return x + self.interpolate_pos_embed(h, w)[:, None, :].to(x.dtype)
+
+    def attend_all_tokens(self, x: Tensor) -> Tensor:
+        """The attention pool's multi-head attention with every token as a
+        query: ``(1 + h*w) x B x D`` (row 0 is CLIP's image feature).
+
+        Args:
+            x (Tensor): Tokens from :meth:`pool_tokens`.
+        """
+        attnpool = self.visual.attnpool
+        out, _ = F.multi_head_attention_forward(
+            query=x,
+            key=x,
+            value=x,
+            embed_dim_to_check=x.shape[-1],
+            num_heads=attnpool.num_heads,
+            q_proj_weight=attnpool.q_proj.weight,
+            k_proj_weight=attnpool.k_proj.weight,
+            v_proj_weight=attnpool.v_proj.weight,
+            in_proj_weight=None,
+            in_proj_bias=torch.cat([
+                attnpool.q_proj.bias, attnpool.k_proj.bias,
+                attnpool.v_proj.bias
+            ]),
+            bias_k=None,
+            bias_v=None,
+            add_zero_attn=False,
+            dropout_p=0.,
+            out_proj_weight=attnpool.c_proj.weight,
+            out_proj_bias=attnpool.c_proj.bias,
+            use_separate_proj_weight=True,
+            training=self.training,
+            need_weights=False)
+        return out
+
     def embed(self, c5: Tensor) -> Tuple[Tensor, Tensor]:
         """Attention-pool C5 into a global and dense CLIP embeddings.
 
@@ -178,20 +239,22 @@ load_clip_weights`.
             - global_embedding: ``B x embed_dim``, the attention-pool output
               of the mean token (identical to CLIP's image feature at the
               pretrain size).
-            - dense_embedding: ``B x embed_dim x h x w``, for every spatial
-              token ``c_proj(v_proj(token + pos))``, i.e. the value path
-              without attention mixing.
+            - dense_embedding: ``B x embed_dim x h x w``. With
+              ``dense_mode='attention'`` the attention-pool output of every
+              spatial token as a query; with ``'value'``
+              ``c_proj(v_proj(token + pos))`` per spatial token.
         """
-        attnpool = self.visual.attnpool
-        b, c, h, w = c5.shape
-        x = c5.reshape(b, c, h * w).permute(2, 0, 1)  # (HW)BC
-        x = torch.cat([x.mean(dim=0, keepdim=True), x], dim=0)  # (1+HW)BC
-        x = x + self.interpolate_pos_embed(h, w)[:, None, :].to(x.dtype)
-
-        # The value projection is shared by both outputs and computed once.
-        values = attnpool.v_proj(x)  # (1+HW)BC
-        dense = attnpool.c_proj(values[1:])  # (HW)BD
-        global_embedding = attnpool.c_proj(
-            self._pool_mean_token(x, values))  # B x D
+        b, _, h, w = c5.shape
+        x = self.pool_tokens(c5)
+        if self.dense_mode == 'attention':
+            out = self.attend_all_tokens(x)  # (1+HW)BD
+            global_embedding, dense = out[0], out[1:]
+        else:
+            attnpool = self.visual.attnpool
+            # The value projection is shared by both outputs.
+            values = attnpool.v_proj(x)  # (1+HW)BC
+            dense = attnpool.c_proj(values[1:])  # (HW)BD
+            global_embedding = attnpool.c_proj(
+                self._pool_mean_token(x, values))  # B x D
         dense = dense.permute(1, 2, 0).reshape(b, -1, h, w)
         return global_embedding, dense
