@@ -16,7 +16,9 @@ tcm_backbone = dict(
     width=64,
     embed_dim=1024,
     heads=32,
-    pretrain_img_size=224,
+    # the authors' DBNet input_resolution: the attention pool learns a
+    # 20x20 positional embedding, resized from CLIP's 7x7 when loaded
+    pretrain_img_size=640,
     out_indices=(0, 1, 2, 3),
     # dense embeddings: every C5 token a query of the attention pool
     dense_mode='attention')

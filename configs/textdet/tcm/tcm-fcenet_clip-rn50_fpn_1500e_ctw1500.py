@@ -12,7 +12,9 @@ custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 
 model = dict(
     _base_.tcm_model,
-    backbone=dict(_base_.tcm_backbone, out_indices=(1, 2, 3)),
+    # the authors' FCENet input_resolution (positional grid 25x25)
+    backbone=dict(
+        _base_.tcm_backbone, out_indices=(1, 2, 3), pretrain_img_size=800),
     neck=dict(in_channels=[512, 1024, 2049]),
     aux_shrink_ratio=1.0)
 

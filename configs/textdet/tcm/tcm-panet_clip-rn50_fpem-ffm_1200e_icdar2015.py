@@ -14,7 +14,11 @@ _base_ = [
 custom_imports = dict(imports=['mmtextknow'], allow_failed_imports=False)
 load_from = 'work_dirs/tcm-panet_clip-rn50_fpem-ffm_20e_synthtext-real/epoch_20.pth'  # noqa
 
-model = dict(_base_.tcm_model, aux_shrink_ratio=1.0)
+model = dict(
+    _base_.tcm_model,
+    # the authors' PANet ICDAR2015 input_resolution (positional grid 23x23)
+    backbone=dict(_base_.tcm_backbone, pretrain_img_size=736),
+    aux_shrink_ratio=1.0)
 
 optim_wrapper = _base_.tcm_optim_wrapper_ranger
 train_cfg = dict(max_epochs=1200)

@@ -29,6 +29,32 @@ from mmocr.registry import MODELS
 DENSE_MODES = ('attention', 'value')
 
 
+def resize_pos_embed(pos: Tensor, grid: Tuple[int, int],
+                     size: Tuple[int, int]) -> Tensor:
+    """Bilinearly resize an attention-pool positional embedding.
+
+    Args:
+        pos (Tensor): ``(1 + gh * gw) x C``: the mean-token row, then the
+            spatial rows of a ``gh x gw`` grid in row-major order.
+        grid (tuple[int, int]): ``(gh, gw)``.
+        size (tuple[int, int]): The new grid ``(h, w)``.
+
+    Returns:
+        Tensor: ``(1 + h * w) x C``, the mean-token row unchanged.
+    """
+    (gh, gw), (h, w) = grid, size
+    if pos.shape[0] != 1 + gh * gw:
+        raise ValueError(f'positional embedding of {pos.shape[0]} rows is '
+                         f'not 1 + {gh} x {gw}')
+    cls_pos, spatial = pos[:1], pos[1:]
+    channels = spatial.shape[-1]
+    spatial = spatial.reshape(1, gh, gw, channels).permute(0, 3, 1, 2)
+    spatial = F.interpolate(
+        spatial, size=(h, w), mode='bilinear', align_corners=False)
+    spatial = spatial.permute(0, 2, 3, 1).reshape(h * w, channels)
+    return torch.cat([cls_pos, spatial], dim=0)
+
+
 @MODELS.register_module(name='TCMCLIPResNet')
 class CLIPResNet(BaseModule):
     """CLIP's modified ResNet returning C2..C5 and (on demand) embeddings.
@@ -44,9 +70,13 @@ class CLIPResNet(BaseModule):
         embed_dim (int): Output dimension of the attention pooling (CLIP's
             joint embedding size). Defaults to 1024.
         heads (int): Attention heads of the attention pooling. Defaults to 32.
-        pretrain_img_size (int): Image size CLIP was trained at; the attention
-            pool's positional embedding covers a
-            ``(pretrain_img_size // 32) ** 2`` grid. Defaults to 224.
+        pretrain_img_size (int): Image size the attention pool's positional
+            embedding is made for: it covers a ``(pretrain_img_size // 32)
+            ** 2`` grid (CLIP's own: 224, a 7x7 grid). A CLIP file of
+            another grid is resized to it when loaded
+            (:func:`~mmtextknow.models.textdet.tcm.clip_weights.\
+load_clip_weights`), so that e.g. 640 learns a 20x20 positional embedding
+            as TCM's authors do. Defaults to 224.
         out_indices (Sequence[int]): Stages (0 = layer1 / C2, ...,
             3 = layer4 / C5) returned by :meth:`forward`.
             Defaults to ``(0, 1, 2, 3)``.
@@ -151,13 +181,7 @@ load_clip_weights`.
         grid = self.pretrain_img_size // 32
         if (h, w) == (grid, grid):
             return pos
-        cls_pos, spatial = pos[:1], pos[1:]
-        channels = spatial.shape[-1]
-        spatial = spatial.reshape(1, grid, grid, channels).permute(0, 3, 1, 2)
-        spatial = F.interpolate(
-            spatial, size=(h, w), mode='bilinear', align_corners=False)
-        spatial = spatial.permute(0, 2, 3, 1).reshape(h * w, channels)
-        return torch.cat([cls_pos, spatial], dim=0)
+        return resize_pos_embed(pos, (grid, grid), (h, w))
 
     def _pool_mean_token(self, x: Tensor, values: Tensor) -> Tensor:
         """CLIP's attention pooling for the mean token alone, before the
