@@ -15,7 +15,10 @@ load_from = 'work_dirs/tcm-panet_clip-rn50_fpem-ffm_20e_synthtext-real/epoch_20.
 model = dict(
     _base_.tcm_model,
     det_head=dict(postprocessor=dict(text_repr_type='poly')),
-    aux_shrink_ratio=1.0)
+    # the authors' PANet auxiliary loss: the full text region, Dice on the
+    # pixels kept by per-image OHEM (3 negatives per positive)
+    aux_shrink_ratio=1.0,
+    matching=dict(_base_.tcm_modules.matching, loss_type='ohem_dice'))
 
 optim_wrapper = _base_.tcm_optim_wrapper_ranger
 train_cfg = dict(max_epochs=1200)
