@@ -6,31 +6,19 @@
 # approximation), test short side 736; trained from CLIP (no pre-training).
 _base_ = [
     'tcm-dbnet_clip-rn50_fpnc_1200e_icdar2015.py',
-    '../../_base_/datasets/msra_td500.py',
-    '../../_base_/datasets/hust_tr400.py',
+    '_base_tcm_msra-td500.py',
 ]
 
 model = dict(det_head=dict(postprocessor=_base_.tcm_db_postprocessor_td500))
 
 optim_wrapper = _base_.tcm_optim_wrapper_ranger
 
-test_pipeline = [
-    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-    dict(type='Resize', scale=(4068, 736), keep_ratio=True),
-    dict(
-        type='LoadOCRAnnotations',
-        with_polygon=True,
-        with_bbox=True,
-        with_label=True),
-    dict(
-        type='PackTextDetInputs',
-        meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
-]
 td500_textdet_train = dict(
     _base_.td500_textdet_train, pipeline=_base_.train_pipeline)
 hust_tr400_textdet_train = dict(
     _base_.hust_tr400_textdet_train, pipeline=_base_.train_pipeline)
-td500_textdet_test = dict(_base_.td500_textdet_test, pipeline=test_pipeline)
+td500_textdet_test = dict(
+    _base_.td500_textdet_test, pipeline=_base_.td500_test_pipeline)
 train_dataloader = dict(
     dataset=dict(
         _delete_=True,

@@ -3,8 +3,7 @@
 # TD500 data (TD500 + HUST-TR400) and test short side 736.
 _base_ = [
     'tcm-panet_clip-rn50_fpem-ffm_1200e_icdar2015.py',
-    '../../_base_/datasets/msra_td500.py',
-    '../../_base_/datasets/hust_tr400.py',
+    '_base_tcm_msra-td500.py',
 ]
 
 td500_textdet_train = dict(
