@@ -17,6 +17,7 @@ from mmtextknow.models.textdet.tcm import TCM
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 TCM_DIR = REPO_ROOT / 'configs' / 'textdet' / 'tcm'
+DBNET_DIR = REPO_ROOT / 'configs' / 'textdet' / 'dbnet'
 TOY = TCM_DIR / 'tcm-dbnet_clip-tiny_fpnc_8e_toy.py'
 
 
@@ -246,30 +247,39 @@ def test_paper_configs_loss_and_predict(name, aux_ratio, tiny_toy_data):
     assert 'polygons' in results[0].pred_instances
 
 
-# The other paper configs, each built at full size (CLIP RN50, random
-# weights) and run through loss and predict on one generated 256x256 image
-# (the toy pipelines: their own pipelines are built by test_configs.py).
-OTHER_PAPER_CONFIGS = sorted(
-    p.name for p in TCM_DIR.glob('tcm-*.py')
-    if 'toy' not in p.name and p.name not in {
-        'tcm-dbnet_clip-rn50_fpnc_1200e_icdar2015.py',
-        'tcm-panet_clip-rn50_fpem-ffm_1200e_icdar2015.py',
-        'tcm-fcenet_clip-rn50_fpn_1800e_icdar2015.py'})
+# The configs of the pre-trainings, the TD500 rows of PANet / FCENet, the
+# cross-dataset rows and the deeper DBNet baselines, each built at full size
+# (random weights) and run through loss and predict on one generated
+# 256x256 image (the toy pipelines: their own pipelines are built by
+# tests/test_configs.py).
+MORE_PAPER_CONFIGS = [
+    TCM_DIR / 'tcm-dbnet_clip-rn50_fpnc_20e_synthtext-real.py',
+    TCM_DIR / 'tcm-panet_clip-rn50_fpem-ffm_20e_synthtext-real.py',
+    TCM_DIR / 'tcm-panet_clip-rn50_fpem-ffm_1200e_msra-td500.py',
+    TCM_DIR / 'tcm-fcenet_clip-rn50_fpn_1800e_msra-td500.py',
+    TCM_DIR / 'tcm-dbnet_clip-rn50_fpnc_1200e_icdar2013-to-icdar2015.py',
+    TCM_DIR / 'tcm-dbnet_clip-rn50_fpnc_1200e_icdar2013-to-msra-td500.py',
+    DBNET_DIR / 'dbnet_resnet101-dcnv2_fpnc_1200e_icdar2015.py',
+    DBNET_DIR / 'dbnet_resnet152-dcnv2_fpnc_1200e_icdar2015.py',
+]
 
 
-@pytest.mark.parametrize('name', OTHER_PAPER_CONFIGS)
-def test_other_paper_configs_loss_and_predict(name, toy_batches):
-    cfg = _cfg(TCM_DIR / name)
-    cfg.model.allow_random_clip = True
-    cfg.model.clip_checkpoint = None
+@pytest.mark.parametrize('path', MORE_PAPER_CONFIGS, ids=lambda p: p.name)
+def test_more_paper_configs_loss_and_predict(path, toy_batches):
+    cfg = _cfg(path)
+    if cfg.model.type == 'TCM':
+        cfg.model.allow_random_clip = True
+        cfg.model.clip_checkpoint = None
+    else:
+        cfg.model.backbone.init_cfg = None
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     train, test = (
         dict(inputs=batch['inputs'][:1], data_samples=batch['data_samples'][:1])
         for batch in toy_batches)
     losses = _loss(model, train)
-    assert 'loss_ilm' in losses
     assert all(torch.isfinite(v) for v in losses.values())
+    assert ('loss_ilm' in losses) == (cfg.model.type == 'TCM')
     results = _predict(model, test)
     assert 'polygons' in results[0].pred_instances
 

@@ -27,9 +27,10 @@ class TCM(SingleStageTextDetector):
     prompt generated from the global embedding) goes through CLIP's text
     encoder; the visual prompt generator refines the pixel embeddings with
     that text, the context decoder refines the text with the image (global
-    and pixel embeddings before the visual prompt); their cosine similarity is the score map, concatenated as one more channel
-    onto C5 before the wrapped detector's neck (whose last ``in_channels``
-    is therefore C5 + 1). The wrapped detector's neck, head, loss and
+    and pixel embeddings before the visual prompt); their cosine similarity
+    is the score map, concatenated as one more channel onto C5 before the
+    wrapped detector's neck (whose last ``in_channels`` is therefore
+    C5 + 1). The wrapped detector's neck, head, loss and
     postprocessor are MMOCR's, unchanged: ``type='TCM'`` replaces
     ``type='DBNet'`` / ``'PANet'`` / ``'FCENet'`` in their configs.
 
