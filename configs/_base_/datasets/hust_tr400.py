@@ -1,7 +1,8 @@
-# HUST-TR400 in MMOCR's detection JSON format (MMOCR 1.0.1 ships no
-# HUST-TR400 dataset config): data/hust_tr400/textdet_train.json with the
-# images beside them. A training-only set (400 images, TD500's annotation
-# layout); TCM's authors train TD500 models on TD500 + HUST-TR400.
+# HUST-TR400 (400 images, the same `.gt` layout as MSRA-TD500), the extra
+# training data used with MSRA-TD500, in MMOCR's detection JSON format:
+#   python tools/dataset_converters/td500_gt2json.py \
+#       data/hust_tr400/HUST-TR400 data/hust_tr400/textdet_train.json
+# Difficult lines are `ignore` instances. Training only (no test split).
 hust_tr400_textdet_data_root = 'data/hust_tr400'
 
 hust_tr400_textdet_train = dict(
