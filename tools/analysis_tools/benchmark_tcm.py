@@ -21,13 +21,14 @@ needed) and measures, in the same run, on the same input size:
   ``prompt_maps`` (on C5: attention pooling, language prompt + text
   encoder, visual prompt, context decoder and the score map; the indented
   rows under it are parts of it, not added to the sum: ``attention pool``
-  is ``backbone.embed`` with the config's dense embeddings (all tokens as
-  queries), ``(value path instead)`` the same call with
+  is ``backbone.embed`` with full-attention dense embeddings (all tokens
+  as queries), ``(value path instead)`` the same call with
   ``dense_mode='value'``, i.e. what the cheaper MaskCLIP-style dense path
-  would cost, and ``text encoder`` is ``model.encode_text``), ``neck`` (for TCM incl. the
-  concatenation of the score map onto C5) and ``head`` (the head's raw
-  outputs). The sum of the modules is shown next to the whole-model
-  time (they differ by the Python glue and timing noise).
+  would cost, and ``text encoder`` is ``model.encode_text``), ``neck``
+  (for TCM incl. the concatenation of the score map onto C5) and
+  ``head`` (the head's raw outputs). The sum of the modules is shown next
+  to the whole-model time (they differ by the Python glue and timing
+  noise).
 
 Inputs are generated: a seeded random normalised image tensor (the data
 preprocessor is not timed) and, for the loss and the postprocessor,

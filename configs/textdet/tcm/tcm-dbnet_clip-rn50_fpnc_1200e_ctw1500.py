@@ -3,8 +3,9 @@
 # learnable context tokens, AdamW 1e-4 (weight decay 1e-4), poly 0.9 over
 # 1200 epochs, polygon output with their tuned postprocessor (mask 0.08,
 # score 0.3, unclip 2.0), test short side 1024. It starts from the
-# SynthText + real pre-training (tcm-dbnet_clip-rn50_fpnc_20e_synthtext-real.py);
-# without it: --cfg-options load_from=None.
+# SynthText + real pre-training
+# (tcm-dbnet_clip-rn50_fpnc_20e_synthtext-real.py); without it:
+# --cfg-options load_from=None.
 _base_ = [
     'tcm-dbnet_clip-rn50_fpnc_1200e_icdar2015.py',
     'mmocr::textdet/_base_/datasets/ctw1500.py',

@@ -275,8 +275,8 @@ def test_more_paper_configs_loss_and_predict(path, toy_batches):
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     train, test = (
-        dict(inputs=batch['inputs'][:1], data_samples=batch['data_samples'][:1])
-        for batch in toy_batches)
+        dict(inputs=batch['inputs'][:1],
+             data_samples=batch['data_samples'][:1]) for batch in toy_batches)
     losses = _loss(model, train)
     assert all(torch.isfinite(v) for v in losses.values())
     assert ('loss_ilm' in losses) == (cfg.model.type == 'TCM')
