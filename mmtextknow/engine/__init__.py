@@ -1,7 +1,8 @@
 from .hooks import MGNetPhaseSwitchHook, OTSGStatsHook, TPNCurriculumHook
-from .optimizers import NormDecayOptimWrapperConstructor
+from .optimizers import (NormDecayOptimWrapperConstructor,
+                         build_lookahead_radam)
 
 __all__ = [
     'MGNetPhaseSwitchHook', 'OTSGStatsHook', 'TPNCurriculumHook',
-    'NormDecayOptimWrapperConstructor'
+    'NormDecayOptimWrapperConstructor', 'build_lookahead_radam'
 ]

@@ -53,14 +53,16 @@ def test_benchmark_tcm_json(tmp_path):
     assert results['repeats'] == 1 and results['warmup'] == 0
     assert not results['with_postprocess']
     tcm, dbnet = results['models']['TCM'], results['models']['DBNet']
-    _check_model(tcm, ['backbone', 'prompt_maps', 'text encoder',
+    _check_model(tcm, ['backbone', 'prompt_maps', 'attention pool',
+                       '(value path instead)', 'text encoder',
                        'neck (+ score concat)', 'head (raw outputs)'])
     _check_model(dbnet, ['backbone', 'neck', 'head (raw outputs)'])
     assert 'loss_ilm' in tcm['last_losses']
     assert 0 < tcm['tcm_modules_params_m'] < tcm['params_m']
-    # the text encoder row is part of prompt_maps, not of the sum
+    # the indented rows are parts of prompt_maps, not of the sum
     rows = {row['module']: row for row in tcm['modules']}
-    assert not rows['text encoder']['in_sum']
+    for part in ('attention pool', '(value path instead)', 'text encoder'):
+        assert not rows[part]['in_sum']
     assert tcm['modules_sum_ms'] == pytest.approx(sum(
         row['median_ms'] for row in tcm['modules'] if row['in_sum']))
 

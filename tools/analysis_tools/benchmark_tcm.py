@@ -19,12 +19,16 @@ needed) and measures, in the same run, on the same input size:
 - the breakdown of each model's inference by module, each module run on
   the real output of the previous one: ``backbone``, TCM's
   ``prompt_maps`` (on C5: attention pooling, language prompt + text
-  encoder, context decoder, visual prompt and the score map; the ``text
-  encoder`` row under it is ``model.encode_text`` alone and is part of
-  ``prompt_maps``, not added to the sum), ``neck`` (for TCM incl. the
-  concatenation of the score map onto C5) and ``head`` (the head's raw
-  outputs). The sum of the modules is shown next to the whole-model
-  time (they differ by the Python glue and timing noise).
+  encoder, visual prompt, context decoder and the score map; the indented
+  rows under it are parts of it, not added to the sum: ``attention pool``
+  is ``backbone.embed`` with full-attention dense embeddings (all tokens
+  as queries), ``(value path instead)`` the same call with
+  ``dense_mode='value'``, i.e. what the cheaper MaskCLIP-style dense path
+  would cost, and ``text encoder`` is ``model.encode_text``), ``neck``
+  (for TCM incl. the concatenation of the score map onto C5) and
+  ``head`` (the head's raw outputs). The sum of the modules is shown next
+  to the whole-model time (they differ by the Python glue and timing
+  noise).
 
 Inputs are generated: a seeded random normalised image tensor (the data
 preprocessor is not timed) and, for the loss and the postprocessor,
@@ -214,10 +218,23 @@ def tcm_stages(model: nn.Module, inputs: Tensor) -> List[Stage]:
         return model.neck(
             tuple(feats[:-1]) + (torch.cat([c5, score], dim=1), ))
 
+    def embed_with(mode: str) -> Callable[[], object]:
+        def call() -> object:
+            saved = model.backbone.dense_mode
+            model.backbone.dense_mode = mode
+            try:
+                return model.backbone.embed(c5)
+            finally:
+                model.backbone.dense_mode = saved
+        return call
+
+    attnpool = model.backbone.visual.attnpool
     return [
         ('backbone', model.backbone, lambda: model.backbone(inputs), True),
         ('prompt_maps', tcm_prompt_modules(model),
          lambda: model.prompt_maps(c5), True),
+        ('  attention pool', attnpool, embed_with('attention'), False),
+        ('  (value path instead)', attnpool, embed_with('value'), False),
         ('  text encoder', model.text_encoder,
          lambda: model.encode_text(global_embedding), False),
         ('neck (+ score concat)', model.neck, neck, True),

@@ -16,8 +16,12 @@ tcm_backbone = dict(
     width=64,
     embed_dim=1024,
     heads=32,
-    pretrain_img_size=224,
-    out_indices=(0, 1, 2, 3))
+    # the authors' DBNet input_resolution: the attention pool learns a
+    # 20x20 positional embedding, resized from CLIP's 7x7 when loaded
+    pretrain_img_size=640,
+    out_indices=(0, 1, 2, 3),
+    # dense embeddings: every C5 token a query of the attention pool
+    dense_mode='attention')
 
 tcm_modules = dict(
     text_encoder=dict(
@@ -33,7 +37,8 @@ tcm_modules = dict(
         width=512,
         num_context_tokens=4,
         predefined_prompt='the pixels of many arbitrary-shape text '
-        'instances.'),
+        'instances.',
+        context_std=1.0),
     language_prompt=dict(
         type='LanguagePromptGenerator',
         in_channels=1024,
@@ -45,22 +50,30 @@ tcm_modules = dict(
         channels=256,
         num_layers=3,
         num_heads=4,
-        dropout=0.1),
+        dropout=0.1,
+        attn_dropout=0.0,
+        qkv_bias=False),
     context_decoder=dict(
         type='ContextDecoder',
         in_channels=1024,
         channels=256,
         num_layers=3,
         num_heads=4,
-        dropout=0.1),
+        dropout=0.1,
+        attn_dropout=0.0,
+        qkv_bias=False),
+    # the visual prompt generator attends to the text before the context
+    # decoder refines it
+    visual_prompt_text='pre_context',
     matching=dict(type='InstanceLanguageMatching', tau=0.07, loss_weight=1.0),
     clip_checkpoint=clip_checkpoint,
     allow_random_clip=False)
 
-# CLIP's input normalisation (RGB).
+# The authors' input normalisation (RGB): CLIP's mean (to 2 decimals) with
+# ImageNet's std, not CLIP's std (68.5, 66.6, 70.3).
 clip_data_preprocessor = dict(
-    mean=[122.7709383, 116.7460125, 104.09373615],
-    std=[68.5005327, 66.6321579, 70.32316305],
+    mean=[122.67891434, 116.66876762, 104.00698793],
+    std=[58.395, 57.12, 57.375],
     bgr_to_rgb=True)
 
 # The authors' optimiser groups: image encoder lr x0.1, text encoder x0
@@ -95,6 +108,59 @@ tcm_optim_wrapper = dict(
 tcm_optim_wrapper_adamw = dict(
     tcm_optim_wrapper,
     optimizer=dict(type='AdamW', lr=1e-4, weight_decay=1e-4))
+# The authors' Ranger (TD500, PANet, FCENet, the pre-training): RAdam in
+# Lookahead (alpha 0.5, k 6), lr 1e-3, betas (0.95, 0.999), eps 1e-5, no
+# weight decay.
+tcm_optim_wrapper_ranger = dict(
+    tcm_optim_wrapper,
+    optimizer=dict(
+        type='LookaheadRAdam',
+        lr=1e-3,
+        betas=(0.95, 0.999),
+        eps=1e-5,
+        weight_decay=0.0,
+        alpha=0.5,
+        k=6))
+
+# The authors' tuned DBNet postprocessors (MMOCR's DBPostprocessor
+# arguments; their `arcLength_ratio` is MMOCR's `epsilon_ratio`, 0 when they
+# switch the polygon approximation off).
+tcm_db_postprocessor_icdar2015 = dict(
+    type='DBPostprocessor',
+    text_repr_type='quad',
+    mask_thr=0.28,
+    min_text_score=0.2,
+    min_text_width=2,
+    unclip_ratio=1.6,
+    epsilon_ratio=0.001,
+    max_candidates=3000)
+tcm_db_postprocessor_td500 = dict(
+    type='DBPostprocessor',
+    text_repr_type='quad',
+    mask_thr=0.08,
+    min_text_score=0.17,
+    min_text_width=3,
+    unclip_ratio=1.9,
+    epsilon_ratio=0.0,
+    max_candidates=1000)
+tcm_db_postprocessor_ctw1500 = dict(
+    type='DBPostprocessor',
+    text_repr_type='poly',
+    mask_thr=0.08,
+    min_text_score=0.3,
+    min_text_width=3,
+    unclip_ratio=2.0,
+    epsilon_ratio=0.0001,
+    max_candidates=3000)
+tcm_db_postprocessor_totaltext = dict(
+    type='DBPostprocessor',
+    text_repr_type='poly',
+    mask_thr=0.347,
+    min_text_score=0.3,
+    min_text_width=5,
+    unclip_ratio=1.95,
+    epsilon_ratio=0.004,
+    max_candidates=3000)
 
 # Some ablations leave parameters without gradient (e.g. without the
 # language prompt): DDP must look for them.

@@ -101,19 +101,78 @@ def test_embed_shapes(size):
     assert torch.isfinite(glob).all() and torch.isfinite(dense).all()
 
 
-def test_embed_global_matches_open_clip_attnpool_at_pretrain_size():
-    enc = small_image_encoder()
-    x = torch.rand(2, 3, 224, 224)
-    glob, dense = enc.embed(enc(x)[-1])
-    ref = enc.visual(x)  # open_clip's ModifiedResNet.forward (attnpool)
-    torch.testing.assert_close(glob, ref, rtol=1e-4, atol=1e-5)
-
-    # dense = c_proj(v_proj(token + pos)) per spatial token
-    c5 = enc(x)[-1]
+def direct_attention_pool(enc, c5):
+    """The attention pool with every token a query, written out: tokens
+    ``[mean; pixels] + pos``, per head ``softmax(q k^T / sqrt(d)) v`` from
+    the pool's q / k / v projections, heads concatenated, then ``c_proj``.
+    Returns ``(1 + h*w) x B x D``."""
     pool = enc.visual.attnpool
-    tok = c5[:, :, 2, 5] + pool.positional_embedding[1 + 2 * 7 + 5]
-    torch.testing.assert_close(dense[:, :, 2, 5],
-                               pool.c_proj(pool.v_proj(tok)))
+    b, c, h, w = c5.shape
+    tokens = c5.flatten(2).permute(0, 2, 1)  # B x hw x C
+    tokens = torch.cat([tokens.mean(1, keepdim=True), tokens], dim=1)
+    tokens = tokens + enc.interpolate_pos_embed(h, w)
+    heads = pool.num_heads
+    d = c // heads
+
+    def split(x):  # B x N x C -> B x heads x N x d
+        return x.reshape(b, -1, heads, d).transpose(1, 2)
+
+    q = split(tokens @ pool.q_proj.weight.T + pool.q_proj.bias)
+    k = split(tokens @ pool.k_proj.weight.T + pool.k_proj.bias)
+    v = split(tokens @ pool.v_proj.weight.T + pool.v_proj.bias)
+    weights = torch.softmax(q @ k.transpose(-1, -2) / d**0.5, dim=-1)
+    out = (weights @ v).transpose(1, 2).reshape(b, -1, c)
+    out = out @ pool.c_proj.weight.T + pool.c_proj.bias
+    return out.transpose(0, 1)
+
+
+@pytest.mark.parametrize('size', [(224, 224), (96, 160)])
+def test_dense_embeddings_are_full_attention_over_all_tokens(size):
+    enc = small_image_encoder()
+    assert enc.dense_mode == 'attention'  # the default
+    c5 = enc(torch.rand(2, 3, *size))[-1]
+    h, w = c5.shape[-2:]
+    with torch.no_grad():
+        glob, dense = enc.embed(c5)
+        ref = direct_attention_pool(enc, c5)
+    torch.testing.assert_close(glob, ref[0], rtol=1e-4, atol=1e-5)
+    # pixel (i, j) is token 1 + i * w + j
+    torch.testing.assert_close(
+        dense, ref[1:].permute(1, 2, 0).reshape(2, -1, h, w),
+        rtol=1e-4, atol=1e-5)
+    # every pixel's embedding depends on the other pixels (attention
+    # mixing), unlike the value path
+    c5_changed = c5.clone()
+    c5_changed[:, :, 0, 0] += 1.0
+    with torch.no_grad():
+        _, dense_changed = enc.embed(c5_changed)
+    assert (dense_changed[:, :, -1, -1] - dense[:, :, -1, -1]).abs().max() \
+        > 1e-4
+
+
+def test_embed_global_matches_open_clip_attnpool_at_pretrain_size():
+    x = torch.rand(2, 3, 224, 224)
+    for mode in ('attention', 'value'):
+        enc = small_image_encoder(dense_mode=mode)
+        with torch.no_grad():
+            glob, _ = enc.embed(enc(x)[-1])
+            ref = enc.visual(x)  # open_clip's ModifiedResNet (attnpool)
+        torch.testing.assert_close(glob, ref, rtol=1e-4, atol=1e-5)
+
+
+def test_value_path_dense_embeddings_option():
+    enc = small_image_encoder(dense_mode='value')
+    x = torch.rand(2, 3, 224, 224)
+    with torch.no_grad():
+        c5 = enc(x)[-1]
+        _, dense = enc.embed(c5)
+        # dense = c_proj(v_proj(token + pos)) per spatial token
+        pool = enc.visual.attnpool
+        tok = c5[:, :, 2, 5] + pool.positional_embedding[1 + 2 * 7 + 5]
+        torch.testing.assert_close(dense[:, :, 2, 5],
+                                   pool.c_proj(pool.v_proj(tok)))
+    with pytest.raises(ValueError, match='dense_mode'):
+        CLIPResNet(**SMALL_IMG, dense_mode='mean')
 
 
 def test_pos_embed_interpolation():

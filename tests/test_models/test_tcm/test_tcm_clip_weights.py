@@ -174,3 +174,29 @@ def test_half_precision_file_loads_into_float_encoders(tmp_path):
     assert torch.equal(txt_enc.text_projection, sd['text_projection'].float())
     assert torch.equal(img_enc.visual.conv1.weight,
                        sd['visual.conv1.weight'].float())
+
+
+def test_positional_embedding_resized_to_the_encoders_grid(tmp_path):
+    """An encoder made for 320x320 inputs (10x10 grid, as the authors'
+    input_resolution) gets CLIP's 7x7 positional embedding resized
+    bilinearly, the mean-token row unchanged."""
+    import torch.nn.functional as F
+    clip = make_clip()
+    path = tmp_path / 'clip.pth'
+    torch.save(clip.state_dict(), path)
+    img_enc = CLIPResNet(**IMG, pretrain_img_size=320)
+    report = load_clip_weights(img_enc, None, path)
+    key = 'visual.attnpool.positional_embedding'
+    assert report.ok and report.resized == [(key, (50, 256), (101, 256))]
+    assert 'resized' in report.summary()
+    file_pos = clip.state_dict()[key]
+    loaded = img_enc.visual.attnpool.positional_embedding.detach()
+    torch.testing.assert_close(loaded[0], file_pos[0])
+    grid = file_pos[1:].reshape(1, 7, 7, 256).permute(0, 3, 1, 2)
+    expected = F.interpolate(grid, size=(10, 10), mode='bilinear',
+                             align_corners=False)
+    torch.testing.assert_close(
+        loaded[1:], expected.permute(0, 2, 3, 1).reshape(100, 256))
+    # at its own grid, the encoder uses the loaded table as is
+    assert img_enc.interpolate_pos_embed(10, 10) is \
+        img_enc.visual.attnpool.positional_embedding

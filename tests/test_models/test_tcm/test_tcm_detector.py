@@ -17,6 +17,7 @@ from mmtextknow.models.textdet.tcm import TCM
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 TCM_DIR = REPO_ROOT / 'configs' / 'textdet' / 'tcm'
+DBNET_DIR = REPO_ROOT / 'configs' / 'textdet' / 'dbnet'
 TOY = TCM_DIR / 'tcm-dbnet_clip-tiny_fpnc_8e_toy.py'
 
 
@@ -228,8 +229,8 @@ def test_clip_checkpoint_fills_both_encoders(tmp_path):
 
 @pytest.mark.parametrize('name,aux_ratio', [
     ('tcm-dbnet_clip-rn50_fpnc_1200e_icdar2015.py', 0.4),
-    ('tcm-panet_clip-rn50_fpem-ffm_600e_icdar2015.py', 0.5),
-    ('tcm-fcenet_clip-rn50_fpn_1500e_icdar2015.py', 0.4),
+    ('tcm-panet_clip-rn50_fpem-ffm_1200e_icdar2015.py', 1.0),
+    ('tcm-fcenet_clip-rn50_fpn_1800e_icdar2015.py', 1.0),
 ])
 def test_paper_configs_loss_and_predict(name, aux_ratio, tiny_toy_data):
     """The paper configs at full size (CLIP RN50, random weights), their
@@ -244,3 +245,120 @@ def test_paper_configs_loss_and_predict(name, aux_ratio, tiny_toy_data):
     assert all(torch.isfinite(v) for v in losses.values())
     results = _predict(model, _batch(cfg, tiny_toy_data, 'test', num=1))
     assert 'polygons' in results[0].pred_instances
+
+
+# The configs of the pre-trainings, the TD500 rows of PANet / FCENet, the
+# cross-dataset rows and the deeper DBNet baselines, each built at full size
+# (random weights) and run through loss and predict on one generated
+# 256x256 image (the toy pipelines: their own pipelines are built by
+# tests/test_configs.py).
+MORE_PAPER_CONFIGS = [
+    TCM_DIR / 'tcm-dbnet_clip-rn50_fpnc_20e_synthtext-real.py',
+    TCM_DIR / 'tcm-panet_clip-rn50_fpem-ffm_20e_synthtext-real.py',
+    TCM_DIR / 'tcm-panet_clip-rn50_fpem-ffm_1200e_msra-td500.py',
+    TCM_DIR / 'tcm-fcenet_clip-rn50_fpn_1800e_msra-td500.py',
+    TCM_DIR / 'tcm-dbnet_clip-rn50_fpnc_1200e_icdar2013-to-icdar2015.py',
+    TCM_DIR / 'tcm-dbnet_clip-rn50_fpnc_1200e_icdar2013-to-msra-td500.py',
+    DBNET_DIR / 'dbnet_resnet101-dcnv2_fpnc_1200e_icdar2015.py',
+    DBNET_DIR / 'dbnet_resnet152-dcnv2_fpnc_1200e_icdar2015.py',
+]
+
+
+@pytest.mark.parametrize('path', MORE_PAPER_CONFIGS, ids=lambda p: p.name)
+def test_more_paper_configs_loss_and_predict(path, toy_batches):
+    cfg = _cfg(path)
+    if cfg.model.type == 'TCM':
+        cfg.model.allow_random_clip = True
+        cfg.model.clip_checkpoint = None
+    else:
+        cfg.model.backbone.init_cfg = None
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    train, test = (
+        dict(inputs=batch['inputs'][:1],
+             data_samples=batch['data_samples'][:1]) for batch in toy_batches)
+    losses = _loss(model, train)
+    assert all(torch.isfinite(v) for v in losses.values())
+    assert ('loss_ilm' in losses) == (cfg.model.type == 'TCM')
+    results = _predict(model, test)
+    assert 'polygons' in results[0].pred_instances
+
+
+def test_visual_prompt_reads_the_text_before_the_context_decoder(
+        toy_batches):
+    cfg = _cfg()
+    assert cfg.model.visual_prompt_text == 'pre_context'
+    for order in ('pre_context', 'post_context'):
+        cfg.model.visual_prompt_text = order
+        model = _build(cfg.model).eval()
+        seen = {}
+        model.visual_prompt.register_forward_hook(
+            lambda mod, args, out: seen.update(vpg_text=args[1]))
+        model.context_decoder.register_forward_hook(
+            lambda mod, args, out: seen.update(before=args[0], after=out))
+        c5 = model.backbone(torch.rand(2, 3, 128, 96))[-1]
+        with torch.no_grad():
+            maps = model.prompt_maps(c5)
+            text = model.encode_text(model.backbone.embed(c5)[0])
+        torch.testing.assert_close(seen['before'], text)
+        torch.testing.assert_close(maps['text'], seen['after'])
+        expected = seen['before'] if order == 'pre_context' else \
+            seen['after']
+        assert torch.equal(seen['vpg_text'], expected)
+        assert not torch.equal(seen['before'], seen['after'])
+    with pytest.raises(ValueError, match='visual_prompt_text'):
+        cfg.model.visual_prompt_text = 'both'
+        MODELS.build(cfg.model)
+
+
+def test_td500_optimiser_is_lookahead_radam_without_weight_decay():
+    from timm.optim import Lookahead
+    cfg = _cfg(TCM_DIR / 'tcm-dbnet_clip-rn50_fpnc_1200e_msra-td500.py')
+    model = MODELS.build(cfg.model)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    assert isinstance(optim.optimizer, Lookahead)
+    radam = optim.optimizer._base_optimizer
+    assert isinstance(radam, torch.optim.RAdam)
+    assert optim.optimizer.param_groups is radam.param_groups
+    assert all(g['weight_decay'] == 0 for g in radam.param_groups)
+    assert all(g['lookahead_alpha'] == 0.5 and g['lookahead_k'] == 6
+               for g in radam.param_groups)
+    by_param = {id(p): g for g in radam.param_groups for p in g['params']}
+    named = dict(model.named_parameters())
+    assert by_param[id(named['neck.lateral_convs.0.conv.weight'])]['lr'] == \
+        pytest.approx(1e-3)
+    assert by_param[id(named['backbone.visual.conv1.weight'])]['lr'] == \
+        pytest.approx(1e-4)
+    assert by_param[id(named['text_encoder.text_projection'])]['lr'] == 0
+    assert radam.defaults['betas'] == (0.95, 0.999)
+    assert radam.defaults['eps'] == 1e-5
+    # trained on TD500 + HUST-TR400
+    datasets = cfg.train_dataloader.dataset.datasets
+    assert [d.data_root for d in datasets] == ['data/td500',
+                                               'data/hust_tr400']
+
+
+def test_totaltext_config_predicts_polygons():
+    """The TotalText postprocessor on a curved (half-ring) text region
+    returns its outline as a polygon of many points, not a box."""
+    import cv2
+    import numpy as np
+    from mmocr.structures import TextDetDataSample
+    cfg = _cfg(TCM_DIR / 'tcm-dbnet_clip-rn50_fpnc_1200e_totaltext.py')
+    post_cfg = cfg.model.det_head.postprocessor
+    assert post_cfg.text_repr_type == 'poly'
+    post = MODELS.build(post_cfg)
+    prob = np.zeros((240, 320), np.uint8)
+    cv2.ellipse(prob, (160, 200), (120, 120), 0, 180, 360, 1, thickness=30)
+    prob_map = torch.from_numpy(prob.astype(np.float32) * 0.9)
+    sample = TextDetDataSample(metainfo=dict(img_shape=(240, 320)))
+    result = post.get_text_instances(prob_map, sample)
+    polygons = result.pred_instances.polygons
+    assert len(polygons) == 1
+    points = np.asarray(polygons[0]).reshape(-1, 2)
+    assert len(points) > 4  # a polygon, not a quadrilateral
+    # the outline stays around the ring (unclipped by 1.95): its area is
+    # far below the minimum-area box's
+    area = cv2.contourArea(points.astype(np.float32))
+    box = cv2.minAreaRect(points.astype(np.float32))
+    assert area < 0.6 * box[1][0] * box[1][1]

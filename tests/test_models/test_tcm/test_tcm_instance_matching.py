@@ -1,5 +1,7 @@
 # Copyright (c) mmtextknow contributors. All rights reserved.
 """Tests of TCM's instance-language matching (score map and loss)."""
+import math
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -132,3 +134,38 @@ def test_loss_gradient_and_registry():
     assert dense.grad.abs().sum() > 0 and text.grad.abs().sum() > 0
     with pytest.raises(ValueError):
         ilm.loss(torch.zeros(1, 1, 2, 2), target, torch.ones(1, 8, 7))
+
+
+def test_ohem_masks_follow_panets_rule():
+    from mmtextknow.models.textdet.tcm.instance_matching import ohem_masks
+    scores = torch.tensor([[[0.9, -1.0, 2.0], [0.5, 3.0, -2.0]],
+                           [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]])
+    target = torch.tensor([[[1., 0, 0], [0, 0, 0]],
+                           [[0., 0, 0], [0, 0, 0]]])
+    mask = torch.tensor([[[1., 1, 1], [1, 0, 1]],
+                         [[1., 1, 1], [1, 1, 0]]])
+    kept = ohem_masks(scores, target, mask, neg_ratio=3.0)
+    # image 0: 1 positive, 5 negatives -> the 3 hardest negatives (3.0,
+    # 2.0, 0.5; 3.0 lies outside the mask and is then dropped) + the
+    # positive; image 1: no positive -> its whole mask
+    assert kept.tolist() == [[[1., 0, 1], [1, 0, 0]],
+                             [[1., 1, 1], [1, 1, 0]]]
+
+
+def test_ohem_dice_loss_by_hand():
+    matching = InstanceLanguageMatching(tau=0.5, loss_type='ohem_dice')
+    logits = torch.tensor([[[[0.9, -1.0, 2.0], [0.5, 3.0, -2.0]]]])
+    target = torch.tensor([[[1., 0, 0], [0, 0, 0]]])
+    mask = torch.tensor([[[1., 1, 1], [1, 0, 1]]])
+    loss = matching.loss(logits * 0.5, target, mask)  # score / tau = logits
+
+    def sig(x):
+        return 1 / (1 + math.exp(-x))
+
+    # kept pixels: 0.9 (positive), 2.0, 0.5; MMOCR's squared Dice, eps 1e-3
+    a = sig(0.9)
+    b = sig(0.9)**2 + sig(2.0)**2 + sig(0.5)**2 + 1e-3
+    c = 1 + 1e-3
+    assert loss.item() == pytest.approx(1 - 2 * a / (b + c), rel=1e-5)
+    with pytest.raises(ValueError, match='loss_type'):
+        InstanceLanguageMatching(loss_type='focal')

@@ -32,7 +32,21 @@ def test_default_prompt_tokens():
     assert prompt.context.shape == (4, WIDTH)
     # non-persistent buffer: not in the checkpoint
     assert 'tokens' not in prompt.state_dict()
-    assert 0.005 < prompt.context.std().item() < 0.05
+    # the authors' initialisation: trunc-normal, std 1, cut at +-2
+    assert prompt.context.abs().max() <= 2.0
+
+
+def test_context_initialisation_scale():
+    torch.manual_seed(0)
+    prompt = TCMTextPrompt(width=512, num_context_tokens=32)
+    values = prompt.context.detach()
+    # a standard normal truncated at +-2 has std 0.880
+    assert 0.85 < values.std().item() < 0.91
+    assert values.abs().max() <= 2.0
+    small = TCMTextPrompt(width=512, num_context_tokens=32, context_std=0.02)
+    assert small.context.abs().max() <= 0.04
+    with pytest.raises(ValueError, match='context_std'):
+        TCMTextPrompt(context_std=0.)
 
 
 @pytest.mark.parametrize('n', [1, 4, 32])
@@ -130,6 +144,40 @@ def test_language_prompt_generator():
     assert out.shape == (3, 16)
     out.sum().backward()
     assert x.grad is not None
+
+
+def test_language_prompt_generator_initialisation():
+    torch.manual_seed(0)
+    gen = LanguagePromptGenerator()
+    for layer in gen.layers:
+        if isinstance(layer, nn.Linear):
+            assert not layer.bias.any()
+            assert 0.018 < layer.weight.std().item() < 0.022
+
+
+def test_prompt_attention_without_qkv_bias_or_attention_dropout():
+    torch.manual_seed(0)
+    layer = PromptDecoderLayer(16, num_heads=4)
+    for attn in (layer.self_attn, layer.cross_attn):
+        assert attn.q_proj.bias is None and attn.k_proj.bias is None
+        assert attn.v_proj.bias is None and attn.out_proj.bias is not None
+        assert attn.attn_dropout == 0
+    attn = layer.cross_attn
+    query, memory = torch.randn(2, 5, 16), torch.randn(2, 7, 16)
+    # softmax(q k^T / sqrt(d)) v per head, written out
+    q = (query @ attn.q_proj.weight.T).reshape(2, 5, 4, 4).transpose(1, 2)
+    k = (memory @ attn.k_proj.weight.T).reshape(2, 7, 4, 4).transpose(1, 2)
+    v = (memory @ attn.v_proj.weight.T).reshape(2, 7, 4, 4).transpose(1, 2)
+    heads = torch.softmax(q @ k.transpose(-1, -2) / 2.0, -1) @ v
+    expected = attn.out_proj(heads.transpose(1, 2).reshape(2, 5, 16))
+    torch.testing.assert_close(attn(query, memory), expected)
+    # no dropout at all: training is deterministic
+    layer = PromptDecoderLayer(16, num_heads=4, dropout=0.).train()
+    torch.testing.assert_close(layer(query, memory), layer(query, memory))
+    noisy = PromptDecoderLayer(16, num_heads=4, dropout=0.,
+                               attn_dropout=0.5, qkv_bias=True).train()
+    assert noisy.self_attn.q_proj.bias is not None
+    assert not torch.allclose(noisy(query, memory), noisy(query, memory))
 
 
 def test_prompt_decoder_shapes():

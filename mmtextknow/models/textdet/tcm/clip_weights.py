@@ -8,6 +8,7 @@ Loading is checked key by key and shape by shape; with ``strict=True`` (the
 default) any encoder weight left missing or mismatched is an error, so a model
 never silently keeps random weights.
 """
+import math
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import torch
 from mmengine.logging import print_log
 from torch import Tensor, nn
 
-from .clip_image_encoder import CLIPResNet
+from .clip_image_encoder import CLIPResNet, resize_pos_embed
 from .clip_text_encoder import CLIPTextEncoder
 
 #: Non-weight entries of OpenAI's TorchScript archives.
@@ -122,6 +123,12 @@ class ClipLoadReport:
             (e.g. ``logit_scale``); ignored.
         mismatched (list[tuple[str, tuple, tuple]]): ``(key, file shape,
             encoder shape)`` of entries not loaded because of their shapes.
+        resized (list[tuple[str, tuple, tuple]]): ``(key, file shape,
+            encoder shape)`` of entries resized to the encoder's shape and
+            loaded (the attention pool's positional embedding of an image
+            encoder made for another grid, see
+            :class:`~mmtextknow.models.textdet.tcm.clip_image_encoder.\
+CLIPResNet`).
         path (str): The file read.
     """
 
@@ -129,6 +136,8 @@ class ClipLoadReport:
     missing: List[str] = field(default_factory=list)
     unexpected: List[str] = field(default_factory=list)
     mismatched: List[Tuple[str, Tuple[int, ...], Tuple[int, ...]]] = field(
+        default_factory=list)
+    resized: List[Tuple[str, Tuple[int, ...], Tuple[int, ...]]] = field(
         default_factory=list)
     path: str = ''
 
@@ -145,6 +154,9 @@ class ClipLoadReport:
             f'missing, {len(self.mismatched)} shape-mismatched, '
             f'{len(self.unexpected)} unexpected (ignored).'
         ]
+        for key, file_shape, model_shape in self.resized:
+            lines.append(f'  resized (bilinear): {key}: file '
+                         f'{list(file_shape)} -> encoder {list(model_shape)}')
         if self.missing:
             lines.append('  missing: ' + _head(self.missing))
         for key, file_shape, model_shape in self.mismatched[:_MAX_LISTED]:
@@ -206,6 +218,28 @@ def _load_part(module: nn.Module, file_part: Dict[str, Tensor],
     report.loaded.extend(to_load)
 
 
+POS_EMBED_KEY = IMAGE_PREFIX + 'attnpool.positional_embedding'
+
+
+def _resize_pos_embed_to(encoder: CLIPResNet, image_part: Dict[str, Tensor],
+                         report: ClipLoadReport) -> None:
+    """Resize the file's attention-pool positional embedding (in place in
+    ``image_part``) to the encoder's grid when only the grid differs."""
+    value = image_part.get(POS_EMBED_KEY)
+    target = encoder.visual.attnpool.positional_embedding
+    if value is None or value.shape == target.shape or \
+            value.dim() != 2 or value.shape[1] != target.shape[1]:
+        return
+    file_grid = math.isqrt(value.shape[0] - 1)
+    if file_grid**2 + 1 != value.shape[0]:
+        return  # not a square grid: left to the shape check
+    grid = encoder.pretrain_img_size // 32
+    image_part[POS_EMBED_KEY] = resize_pos_embed(
+        value.float(), (file_grid, file_grid), (grid, grid)).to(value.dtype)
+    report.resized.append(
+        (POS_EMBED_KEY, tuple(value.shape), tuple(target.shape)))
+
+
 def load_clip_weights(image_encoder: Optional[CLIPResNet],
                       text_encoder: Optional[CLIPTextEncoder],
                       path: Union[str, PathLike],
@@ -216,8 +250,10 @@ def load_clip_weights(image_encoder: Optional[CLIPResNet],
     ``visual.*`` entries go to ``image_encoder`` (whose network is
     ``image_encoder.visual``), the text-tower entries to ``text_encoder``;
     everything else (``logit_scale``, ...) is reported as unexpected and
-    ignored. Entries whose shapes differ from the encoder's (e.g. a
-    positional embedding of another length) are not loaded and reported.
+    ignored. The attention pool's positional embedding is bilinearly resized
+    when the encoder's grid (``pretrain_img_size // 32``) differs from the
+    file's (reported as resized). Other entries whose shapes differ from the
+    encoder's are not loaded and reported.
 
     Args:
         image_encoder (CLIPResNet, optional): Image encoder to fill.
@@ -251,6 +287,7 @@ def load_clip_weights(image_encoder: Optional[CLIPResNet],
         else:
             report.unexpected.append(key)
     if image_encoder is not None:
+        _resize_pos_embed_to(image_encoder, image_part, report)
         _load_part(image_encoder, image_part, report)
     if text_encoder is not None:
         _load_part(text_encoder, text_part, report)

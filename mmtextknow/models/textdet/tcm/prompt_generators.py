@@ -20,7 +20,7 @@ from mmengine.model import BaseModule
 from mmocr.registry import MODELS
 from torch import Tensor
 
-from .prompt_decoder import PromptDecoder
+from .prompt_decoder import PromptDecoder, init_prompt_decoder_weights
 
 
 def _batched_text(text: Tensor, batch_size: int) -> Tensor:
@@ -49,7 +49,9 @@ class LanguagePromptGenerator(BaseModule):
         out_channels (int): Width of the token embeddings (512 for RN50).
             Defaults to 512.
         init_cfg (dict or list[dict], optional): Initialization config.
-            Defaults to None (PyTorch's default initialisation).
+            The Linear layers are initialised at construction from a
+            truncated normal (std 0.02) with zero biases, as TCM's.
+            Defaults to None.
     """
 
     def __init__(self,
@@ -65,6 +67,7 @@ class LanguagePromptGenerator(BaseModule):
                                                  hidden_channels),
             nn.ReLU(inplace=True), nn.LayerNorm(hidden_channels),
             nn.Linear(hidden_channels, out_channels))
+        self.apply(init_prompt_decoder_weights)
 
     def forward(self, global_embedding: Tensor) -> Tensor:
         """Forward function.
@@ -92,7 +95,12 @@ class GatedPromptDecoder(BaseModule):
         channels (int): Inner width of the decoder. Defaults to 256.
         num_layers (int): Number of decoder layers. Defaults to 3.
         num_heads (int): Number of attention heads. Defaults to 4.
-        dropout (float): Dropout of the decoder. Defaults to 0.1.
+        dropout (float): Dropout of the decoder's residual branches.
+            Defaults to 0.1.
+        attn_dropout (float): Dropout of its attention weights. Defaults
+            to 0 (TCM's).
+        qkv_bias (bool): q / k / v biases in its attentions. Defaults to
+            False (TCM's).
         gamma_init (float): Initial value of (every entry of) the gate.
             Defaults to 1e-3.
         init_cfg (dict or list[dict], optional): Initialization config.
@@ -108,6 +116,8 @@ class GatedPromptDecoder(BaseModule):
                  num_layers: int = 3,
                  num_heads: int = 4,
                  dropout: float = 0.1,
+                 attn_dropout: float = 0.,
+                 qkv_bias: bool = False,
                  gamma_init: float = 1e-3,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -116,7 +126,9 @@ class GatedPromptDecoder(BaseModule):
             channels=channels,
             num_layers=num_layers,
             num_heads=num_heads,
-            dropout=dropout)
+            dropout=dropout,
+            attn_dropout=attn_dropout,
+            qkv_bias=qkv_bias)
         shape = (in_channels, ) if self.per_channel_gamma else ()
         self.register_parameter(
             self.gamma_name,

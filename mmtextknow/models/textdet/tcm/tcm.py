@@ -13,6 +13,8 @@ from .clip_weights import load_clip_weights
 from .kernel_target import TextKernelTarget
 
 SampleList = Sequence[TextDetDataSample]
+#: Which text the visual prompt generator reads (see :class:`TCM`).
+VISUAL_PROMPT_TEXTS = ('pre_context', 'post_context')
 
 
 @MODELS.register_module()
@@ -23,11 +25,12 @@ class TCM(SingleStageTextDetector):
     the attention pooling gives a global and dense pixel embeddings; the
     text prompt (learnable context + predefined prompt, plus the language
     prompt generated from the global embedding) goes through CLIP's text
-    encoder; the context decoder refines the text embedding with the image,
-    the visual prompt generator the pixel embeddings with the text; their
-    cosine similarity is the score map, concatenated as one more channel
-    onto C5 before the wrapped detector's neck (whose last ``in_channels``
-    is therefore C5 + 1). The wrapped detector's neck, head, loss and
+    encoder; the visual prompt generator refines the pixel embeddings with
+    that text, the context decoder refines the text with the image (global
+    and pixel embeddings before the visual prompt); their cosine similarity
+    is the score map, concatenated as one more channel onto C5 before the
+    wrapped detector's neck (whose last ``in_channels`` is therefore
+    C5 + 1). The wrapped detector's neck, head, loss and
     postprocessor are MMOCR's, unchanged: ``type='TCM'`` replaces
     ``type='DBNet'`` / ``'PANet'`` / ``'FCENet'`` in their configs.
 
@@ -52,6 +55,11 @@ class TCM(SingleStageTextDetector):
             config; None switches it off.
         context_decoder (dict, optional): :class:`ContextDecoder` config;
             None switches it off.
+        visual_prompt_text (str): The text embedding the visual prompt
+            generator attends to: ``'pre_context'`` (the text encoder's
+            output, before the context decoder, as in the authors' code) or
+            ``'post_context'`` (after the context decoder). Defaults to
+            ``'pre_context'``.
         matching (dict): :class:`InstanceLanguageMatching` config (score map
             and auxiliary loss).
         aux_shrink_ratio (float, optional): Shrink ratio of the auxiliary
@@ -80,6 +88,7 @@ class TCM(SingleStageTextDetector):
                      type='VisualPromptGenerator'),
                  context_decoder: Optional[Dict] = dict(
                      type='ContextDecoder'),
+                 visual_prompt_text: str = 'pre_context',
                  matching: Dict = dict(type='InstanceLanguageMatching'),
                  aux_shrink_ratio: Optional[float] = None,
                  clip_checkpoint: Optional[str] = None,
@@ -92,6 +101,11 @@ class TCM(SingleStageTextDetector):
             neck=neck,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
+        if visual_prompt_text not in VISUAL_PROMPT_TEXTS:
+            raise ValueError(
+                f'visual_prompt_text must be one of {VISUAL_PROMPT_TEXTS}, '
+                f'got {visual_prompt_text!r}')
+        self.visual_prompt_text = visual_prompt_text
         self.text_encoder = MODELS.build(text_encoder)
         self.text_prompt = MODELS.build(text_prompt)
         self.language_prompt = self._build_optional(language_prompt)
@@ -188,10 +202,13 @@ class TCM(SingleStageTextDetector):
         """
         global_embedding, dense = self.backbone.embed(c5)
         text = self.encode_text(global_embedding)
+        pixels = dense
+        prompt_first = self.visual_prompt_text == 'pre_context'
+        if self.visual_prompt is not None and prompt_first:
+            pixels = self.visual_prompt(dense, text)
         if self.context_decoder is not None:
             text = self.context_decoder(text, global_embedding, dense)
-        pixels = dense
-        if self.visual_prompt is not None:
+        if self.visual_prompt is not None and not prompt_first:
             pixels = self.visual_prompt(dense, text)
         return dict(
             score_map=self.matching.score_map(pixels, text),

@@ -50,9 +50,13 @@ class TCMTextPrompt(BaseModule):
             gradient is needed to the embedding table; the context vectors
             and the language prompt always get theirs). Set to False to
             fine-tune the token embedding. Defaults to True.
+        context_std (float): The context vectors are initialised at
+            construction from a normal distribution with this standard
+            deviation, truncated at +-2 standard deviations. Defaults to 1
+            (TCM's: ``trunc_normal_`` with its default std 1, i.e. the
+            scale of unit-variance noise, not of CLIP's token embeddings).
         init_cfg (dict or list[dict], optional): Initialization config.
-            The context vectors are initialised from N(0, 0.02^2) at
-            construction. Defaults to None.
+            Defaults to None.
 
     Raises:
         ValueError: If there is neither a context token nor a predefined
@@ -65,8 +69,11 @@ class TCMTextPrompt(BaseModule):
                  num_context_tokens: int = 4,
                  predefined_prompt: Optional[str] = DEFAULT_TCM_PROMPT,
                  freeze_token_embedding: bool = True,
+                 context_std: float = 1.0,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if context_std <= 0:
+            raise ValueError(f'context_std must be > 0, got {context_std}')
         if num_context_tokens < 0:
             raise ValueError('num_context_tokens must be >= 0, got '
                              f'{num_context_tokens}')
@@ -98,7 +105,11 @@ class TCMTextPrompt(BaseModule):
         if num_context_tokens > 0:
             self.context = nn.Parameter(torch.empty(num_context_tokens,
                                                     width))
-            nn.init.normal_(self.context, std=0.02)
+            nn.init.trunc_normal_(
+                self.context,
+                std=context_std,
+                a=-2 * context_std,
+                b=2 * context_std)
         else:
             self.register_parameter('context', None)
 
