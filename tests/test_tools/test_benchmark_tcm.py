@@ -51,7 +51,7 @@ def test_benchmark_tcm_json(tmp_path):
     assert results['size'] == [128, 128] and results['threads'] == 1
     assert results['batch'] == 1 and results['train_batch'] == 2
     assert results['repeats'] == 1 and results['warmup'] == 0
-    assert not results['with_postprocess']
+    assert not results['with_postprocess'] and results['with_train']
     tcm, dbnet = results['models']['TCM'], results['models']['DBNet']
     _check_model(tcm, ['backbone', 'prompt_maps', 'attention pool',
                        '(value path instead)', 'text encoder',
@@ -92,6 +92,28 @@ def test_benchmark_tcm_with_postprocess_in_process(capsys):
             2e3 / result['inference_ms'])
         assert result['train_images_per_s'] == pytest.approx(
             1e3 / result['train_step_ms'])
+
+
+def test_benchmark_tcm_no_train_in_process(capsys, monkeypatch):
+    tool = _load_tool()
+    steps = []
+    monkeypatch.setattr(tool.Bench, 'train_step',
+                        lambda self: steps.append(self.name))
+    threads = torch.get_num_threads()
+    try:
+        summary = tool.main(TINY + ['--no-train'])
+    finally:
+        torch.set_num_threads(threads)
+        MMLogger.get_instance('mmengine')  # current again (INFO level)
+    out = capsys.readouterr().out
+    assert steps == []  # no training step was run
+    assert 'no training step' in out and 'train step ms' not in out
+    assert not summary['with_train']
+    assert summary['ratios_tcm_dbnet']['train_step'] is None
+    for result in summary['models'].values():
+        assert result['train_step_ms'] is None
+        assert result['train_step_times_ms'] == []
+        assert result['inference_ms'] > 0
 
 
 def test_generated_samples():

@@ -11,7 +11,8 @@ needed) and measures, in the same run, on the same input size:
   polygon extraction; ``--with-postprocess`` times ``model.predict``
   instead, which adds it, and gives it its own row); FPS is
   ``--batch / median latency``;
-- one training step (``model.train()``): ``model.loss`` on ``--train-batch``
+- one training step (``model.train()``; left out with ``--no-train``):
+  ``model.loss`` on ``--train-batch``
   images, ``parse_losses``, backward and an optimizer step, through the
   optim wrapper built from the config's ``optim_wrapper`` with mmengine's
   ``build_optim_wrapper`` (so TCM's parameter groups and Adam, DBNet's
@@ -46,10 +47,15 @@ under a millisecond). CUDA is synchronised around every timed call. With
 random weights the postprocessor's time is not representative of a trained
 model's (it depends on how many regions pass the thresholds).
 
-Example (the paper's TCM-DBNet against MMOCR's DBNet-R50, 640 x 640)::
+Examples (the paper's TCM-DBNet against MMOCR's DBNet-R50): 640 x 640 (the
+training crops), inference and a training step; inference alone at the
+ICDAR 2015 test size (the test pipeline resizes 1280 x 720 images to
+1820 x 1024, padded to 1824)::
 
     python tools/analysis_tools/benchmark_tcm.py --device cpu --threads 2 \\
         --repeats 3 --warmup 1 --json work_dirs/tcm_benchmark.json
+    python tools/analysis_tools/benchmark_tcm.py --device cpu --threads 2 \\
+        --repeats 3 --warmup 1 --no-train --size 1024 1824
 """
 import sys
 from pathlib import Path
@@ -91,6 +97,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help='cpu or cuda (default: cuda when available)')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch\'s choice)')
+    parser.add_argument('--no-train', action='store_true',
+                        help='Time inference only (no training step: '
+                        'quicker at large --size)')
     parser.add_argument('--with-postprocess', action='store_true',
                         help='Time model.predict (incl. the postprocessor) '
                         'as the inference instead of model._forward')
@@ -276,11 +285,12 @@ class Bench:
                  cfg: Config, device: torch.device, infer_inputs: Tensor,
                  infer_samples: List[TextDetDataSample], train_inputs: Tensor,
                  train_samples: List[TextDetDataSample],
-                 with_postprocess: bool) -> None:
+                 with_postprocess: bool, with_train: bool = True) -> None:
         self.name, self.source, self.model = name, source, model
         self.with_postprocess = with_postprocess
         model.to(device).eval()
-        self.optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+        self.optim_wrapper = (build_optim_wrapper(model, cfg.optim_wrapper)
+                              if with_train else None)
         make = tcm_stages if hasattr(model, 'prompt_maps') else dbnet_stages
         with torch.no_grad():
             self.stages = make(model, infer_inputs)
@@ -320,10 +330,13 @@ class Bench:
                             for k, v in log_vars.items()}
 
     def summarise(self, infer_times: List[float],
-                  stage_times: List[List[float]], train_times: List[float],
-                  batch: int, train_batch: int) -> dict:
+                  stage_times: List[List[float]],
+                  train_times: Optional[List[float]], batch: int,
+                  train_batch: int) -> dict:
+        """Medians and the module rows; the training entries are None
+        without training times."""
         infer_s = statistics.median(infer_times)
-        train_s = statistics.median(train_times)
+        train_s = statistics.median(train_times) if train_times else None
         rows = [dict(module=name.strip(), params_m=num_params(module),
                      median_ms=statistics.median(times) * 1e3,
                      share=statistics.median(times) / infer_s,
@@ -337,9 +350,10 @@ class Bench:
             inference_ms=infer_s * 1e3,
             inference_times_ms=[t * 1e3 for t in infer_times],
             fps=batch / infer_s,
-            train_step_ms=train_s * 1e3,
-            train_step_times_ms=[t * 1e3 for t in train_times],
-            train_images_per_s=train_batch / train_s,
+            train_step_ms=None if train_s is None else train_s * 1e3,
+            train_step_times_ms=[t * 1e3 for t in train_times or ()],
+            train_images_per_s=(None if train_s is None else
+                                train_batch / train_s),
             modules=rows,
             modules_sum_ms=modules_sum_ms,
             last_losses=self.last_losses)
@@ -350,16 +364,18 @@ class Bench:
 
 
 def measure(benches: List[Bench], repeats: int, warmup: int,
-            device: torch.device, batch: int, train_batch: int
-            ) -> Dict[str, dict]:
-    """Interleaved rounds: each model's inference and stages, then each
-    model's training step."""
+            device: torch.device, batch: int, train_batch: int,
+            with_train: bool = True) -> Dict[str, dict]:
+    """Interleaved rounds: each model's inference and stages, then (with
+    ``with_train``) each model's training step."""
     calls = []
     for bench in benches:
         calls += [bench.infer] + bench.stage_calls()
-    calls += [bench.train_step for bench in benches]
+    if with_train:
+        calls += [bench.train_step for bench in benches]
     times = time_interleaved(calls, repeats, warmup, device, label='tcm')
-    train_times = times[-len(benches):]
+    train_times = (times[-len(benches):] if with_train else
+                   [None] * len(benches))
     results = {}
     for index, bench in enumerate(benches):
         count = 1 + len(bench.stages)
@@ -371,12 +387,15 @@ def measure(benches: List[Bench], repeats: int, warmup: int,
 
 
 def ratios(results: Dict[str, dict]) -> Dict[str, float]:
-    """TCM / DBNet of the medians (FPS: of the FPS, i.e. the inverse)."""
+    """TCM / DBNet of the medians (FPS: of the FPS, i.e. the inverse);
+    ``train_step`` is None when no training step was timed."""
     tcm, dbnet = results['TCM'], results['DBNet']
+    trained = tcm['train_step_ms'] is not None
     return dict(
         inference_latency=tcm['inference_ms'] / dbnet['inference_ms'],
         fps=tcm['fps'] / dbnet['fps'],
-        train_step=tcm['train_step_ms'] / dbnet['train_step_ms'])
+        train_step=(tcm['train_step_ms'] / dbnet['train_step_ms']
+                    if trained else None))
 
 
 def format_tables(results: Dict[str, dict], ratio: Dict[str, float],
@@ -407,6 +426,8 @@ def format_tables(results: Dict[str, dict], ratio: Dict[str, float],
             (f'inference FPS (batch {args.batch})', 'fps', '.2f', 'fps'),
             (f'train step ms (batch {args.train_batch})', 'train_step_ms',
              '.1f', 'train_step')):
+        if ratio[rkey] is None:
+            continue
         lines.append(f'{label:<42}{tcm[key]:>12{fmt}}{dbnet[key]:>12{fmt}}'
                      f'{ratio[rkey]:>10.2f}x')
     return '\n'.join(lines)
@@ -438,20 +459,23 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, object]:
     train_samples = make_data_samples(args.train_batch, hw, rng)
     benches = [
         Bench(name, source, model, cfg, device, infer_inputs, infer_samples,
-              train_inputs, train_samples, args.with_postprocess)
+              train_inputs, train_samples, args.with_postprocess,
+              with_train=not args.no_train)
         for name, source, model, cfg in (
             ('TCM', args.tcm_config, tcm, tcm_cfg),
             ('DBNet', args.dbnet_config, dbnet, dbnet_cfg))
     ]
     results = measure(benches, args.repeats, args.warmup, device,
-                      args.batch, args.train_batch)
+                      args.batch, args.train_batch,
+                      with_train=not args.no_train)
     ratio = ratios(results)
 
     print(f'device: {device_name(device)}, torch threads: '
           f'{torch.get_num_threads()}, input {hw[0]} x {hw[1]}, inference '
           f'batch {args.batch}, training batch {args.train_batch}; median '
           f'of {args.repeats} interleaved rounds after {args.warmup} '
-          f'warm-up; random weights')
+          f'warm-up; random weights'
+          f'{"; no training step" if args.no_train else ""}')
     for name, res in results.items():
         extra = (f' ({res["tcm_modules_params_m"]:.2f} M in TCM\'s text '
                  f'encoder, prompts and decoders)'
@@ -469,6 +493,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, object]:
         repeats=args.repeats,
         warmup=args.warmup,
         with_postprocess=args.with_postprocess,
+        with_train=not args.no_train,
         models=results,
         ratios_tcm_dbnet=ratio)
     if args.json:

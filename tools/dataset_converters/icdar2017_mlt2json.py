@@ -23,6 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import argparse
 from typing import List, Optional
 
+from tools.dataset_converters.detection_cli import (add_bad_input_arguments,
+                                                    bad_input_kwargs,
+                                                    print_report)
+
 SUBSETS = ('training', 'validation')
 
 
@@ -47,15 +51,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=None,
         help='where the JSONs go; img_path is written relative to it (the '
         'data_root of the dataset config); default: ROOT')
-    parser.add_argument(
-        '--strict',
-        action='store_true',
-        help='fail on a missing/corrupt image or a missing gt file instead '
-        'of skipping it')
-    parser.add_argument(
-        '--skip-invalid',
-        action='store_true',
-        help='skip and count malformed gt lines instead of failing')
+    add_bad_input_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -81,11 +77,8 @@ def main(argv: Optional[List[str]] = None) -> None:
             args.root,
             subset,
             out_dir / MLT2017_JSON[subset],
-            strict=args.strict,
-            skip_invalid=args.skip_invalid)
-        print(f'[{subset}]')
-        print(report.summary())
-        print(f'written: {report.out_json}')
+            **bad_input_kwargs(args))
+        print_report(report, title=subset)
 
 
 if __name__ == '__main__':

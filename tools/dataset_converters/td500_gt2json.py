@@ -22,6 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import argparse
 from typing import List, Optional
 
+from tools.dataset_converters.detection_cli import (add_bad_input_arguments,
+                                                    add_img_root_argument,
+                                                    bad_input_kwargs,
+                                                    print_report)
+
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse ``argv`` (default: ``sys.argv[1:]``) into converter options."""
@@ -35,21 +40,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('img_dir', help='folder of the images and .gt files')
     parser.add_argument('out_json', help='output JSON file')
-    parser.add_argument(
-        '--img-root',
-        default=None,
-        help='img_path is written relative to this directory (the '
-        'data_root of the dataset config); default: the directory of '
-        'OUT_JSON')
-    parser.add_argument(
-        '--strict',
-        action='store_true',
-        help='fail on a missing/corrupt image or a missing gt file instead '
-        'of skipping it')
-    parser.add_argument(
-        '--skip-invalid',
-        action='store_true',
-        help='skip and count malformed gt lines instead of failing')
+    add_img_root_argument(parser)
+    add_bad_input_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -72,10 +64,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         args.img_dir,
         args.out_json,
         img_root=args.img_root,
-        strict=args.strict,
-        skip_invalid=args.skip_invalid)
-    print(report.summary())
-    print(f'written: {report.out_json}')
+        **bad_input_kwargs(args))
+    print_report(report)
 
 
 if __name__ == '__main__':
