@@ -14,8 +14,8 @@ from .helpers import DEMO_CONFIG, REPO_ROOT, run_tool
 TOOL = 'tools/analysis_tools/benchmark_tcm.py'
 TCM_TOY = 'configs/textdet/tcm/tcm-dbnet_clip-tiny_fpnc_8e_toy.py'
 TINY = ['--tcm-config', TCM_TOY, '--dbnet-config', DEMO_CONFIG, '--size',
-        '128', '128', '--repeats', '1', '--warmup', '0', '--device', 'cpu',
-        '--threads', '1']
+        '128', '160', '--train-size', '96', '128', '--repeats', '1',
+        '--warmup', '0', '--device', 'cpu', '--threads', '1']
 
 
 def _load_tool():
@@ -48,7 +48,10 @@ def test_benchmark_tcm_json(tmp_path):
     assert 'TCM/DBNet' in proc.stdout and 'train step ms' in proc.stdout
 
     results = json.loads(out.read_text())
-    assert results['size'] == [128, 128] and results['threads'] == 1
+    assert results['size'] == [128, 160] and results['threads'] == 1
+    assert results['train_size'] == [96, 128]
+    assert 'inference input 128 x 160' in proc.stdout
+    assert 'training input 96 x 128' in proc.stdout
     assert results['batch'] == 1 and results['train_batch'] == 2
     assert results['repeats'] == 1 and results['warmup'] == 0
     assert not results['with_postprocess'] and results['with_train']
@@ -75,8 +78,21 @@ def test_benchmark_tcm_json(tmp_path):
         tcm['train_step_ms'] / dbnet['train_step_ms'])
 
 
-def test_benchmark_tcm_with_postprocess_in_process(capsys):
+def test_benchmark_tcm_with_postprocess_in_process(capsys, monkeypatch):
     tool = _load_tool()
+    shapes = []
+    train_step, infer = tool.Bench.train_step, tool.Bench.infer
+
+    def record_train(self):
+        shapes.append(('train', tuple(self.train_inputs.shape)))
+        return train_step(self)
+
+    def record_infer(self):
+        shapes.append(('infer', tuple(self.infer_inputs.shape)))
+        return infer(self)
+
+    monkeypatch.setattr(tool.Bench, 'train_step', record_train)
+    monkeypatch.setattr(tool.Bench, 'infer', record_infer)
     threads = torch.get_num_threads()
     try:
         summary = tool.main(TINY + ['--with-postprocess', '--batch', '2',
@@ -85,6 +101,9 @@ def test_benchmark_tcm_with_postprocess_in_process(capsys):
         torch.set_num_threads(threads)
         MMLogger.get_instance('mmengine')  # current again (INFO level)
     assert 'predict, incl. postprocess' in capsys.readouterr().out
+    # inference at --size, the training step at --train-size
+    assert set(shapes) == {('infer', (2, 3, 128, 160)),
+                           ('train', (1, 3, 96, 128))}
     assert summary['with_postprocess'] and summary['batch'] == 2
     for result in summary['models'].values():
         assert result['modules'][-1]['module'] == 'postprocess'
@@ -114,6 +133,16 @@ def test_benchmark_tcm_no_train_in_process(capsys, monkeypatch):
         assert result['train_step_ms'] is None
         assert result['train_step_times_ms'] == []
         assert result['inference_ms'] > 0
+
+
+@pytest.mark.parametrize('option', ['--size', '--train-size'])
+def test_sizes_must_be_multiples_of_32(option, capsys):
+    tool = _load_tool()
+    with pytest.raises(SystemExit) as exit_info:
+        tool.parse_args([option, '640', '630'])
+    assert exit_info.value.code == 2
+    assert f'{option} must be positive multiples of 32' in \
+        capsys.readouterr().err
 
 
 def test_generated_samples():

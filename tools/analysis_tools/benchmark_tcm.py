@@ -3,15 +3,18 @@
 Builds both models from their configs with random weights (the speed does
 not depend on them: ``init_weights`` is never called and the backbones'
 ``init_cfg`` is nulled, so nothing is downloaded and no CLIP file is
-needed) and measures, in the same run, on the same input size:
+needed) and measures, in the same run, on the same inputs:
 
-- inference latency (``model.eval()``, ``torch.no_grad()``):
-  ``model._forward(inputs)``, i.e. backbone, (TCM's prompt maps,) neck and
+- inference latency (``model.eval()``, ``torch.no_grad()``) at ``--size``
+  (default 1024 x 1824: the ICDAR 2015 test size of both default configs,
+  whose test pipeline resizes the 1280 x 720 images to 1820 x 1024, padded
+  to 1824 by the data preprocessor): ``model._forward(inputs)``, i.e. backbone, (TCM's prompt maps,) neck and
   head up to the head's raw outputs, WITHOUT the postprocessor (the
   polygon extraction; ``--with-postprocess`` times ``model.predict``
   instead, which adds it, and gives it its own row); FPS is
   ``--batch / median latency``;
-- one training step (``model.train()``; left out with ``--no-train``):
+- one training step (``model.train()``; left out with ``--no-train``) at
+  ``--train-size`` (default 640 x 640, the training crops):
   ``model.loss`` on ``--train-batch``
   images, ``parse_losses``, backward and an optimizer step, through the
   optim wrapper built from the config's ``optim_wrapper`` with mmengine's
@@ -47,15 +50,16 @@ under a millisecond). CUDA is synchronised around every timed call. With
 random weights the postprocessor's time is not representative of a trained
 model's (it depends on how many regions pass the thresholds).
 
-Examples (the paper's TCM-DBNet against MMOCR's DBNet-R50): 640 x 640 (the
-training crops), inference and a training step; inference alone at the
-ICDAR 2015 test size (the test pipeline resizes 1280 x 720 images to
-1820 x 1024, padded to 1824)::
+Examples (the paper's TCM-DBNet against MMOCR's DBNet-R50): inference at
+the test size and a training step on 640 x 640 crops; inference alone;
+both at 640 x 640::
 
     python tools/analysis_tools/benchmark_tcm.py --device cpu --threads 2 \\
         --repeats 3 --warmup 1 --json work_dirs/tcm_benchmark.json
     python tools/analysis_tools/benchmark_tcm.py --device cpu --threads 2 \\
-        --repeats 3 --warmup 1 --no-train --size 1024 1824
+        --repeats 3 --warmup 1 --no-train
+    python tools/analysis_tools/benchmark_tcm.py --device cpu --threads 2 \\
+        --repeats 5 --warmup 1 --size 640 640
 """
 import sys
 from pathlib import Path
@@ -82,9 +86,16 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--dbnet-config', default=DEFAULT_DBNET_CONFIG,
                         help='The plain detector\'s config (mmocr::... '
                         'accepted)')
-    parser.add_argument('--size', type=int, nargs=2, default=[640, 640],
+    parser.add_argument('--size', type=int, nargs=2, default=[1024, 1824],
                         metavar=('H', 'W'),
-                        help='Input height and width, multiples of 32')
+                        help='Inference input height and width, multiples '
+                        'of 32 (default: the ICDAR 2015 test size, '
+                        '%(default)s)')
+    parser.add_argument('--train-size', type=int, nargs=2,
+                        default=[640, 640], metavar=('H', 'W'),
+                        help='Training-step input height and width, '
+                        'multiples of 32 (default: the training crops, '
+                        '%(default)s)')
     parser.add_argument('--batch', type=int, default=1,
                         help='Images per inference call')
     parser.add_argument('--train-batch', type=int, default=2,
@@ -98,17 +109,18 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch\'s choice)')
     parser.add_argument('--no-train', action='store_true',
-                        help='Time inference only (no training step: '
-                        'quicker at large --size)')
+                        help='Time inference only (no training step)')
     parser.add_argument('--with-postprocess', action='store_true',
                         help='Time model.predict (incl. the postprocessor) '
                         'as the inference instead of model._forward')
     parser.add_argument('--json', metavar='OUT', default=None,
                         help='Also write the results to this JSON file')
     args = parser.parse_args(argv)
-    if any(side <= 0 or side % 32 for side in args.size):
-        parser.error(f'--size must be positive multiples of 32, got '
-                     f'{args.size}')
+    for option, size in (('--size', args.size),
+                         ('--train-size', args.train_size)):
+        if any(side <= 0 or side % 32 for side in size):
+            parser.error(f'{option} must be positive multiples of 32, got '
+                         f'{size}')
     if min(args.batch, args.train_batch, args.repeats) < 1 or \
             args.warmup < 0:
         parser.error('--batch, --train-batch and --repeats must be >= 1, '
@@ -449,14 +461,14 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, object]:
     tcm, tcm_cfg = build_model(args.tcm_config, ('prompt_maps', 'neck'))
     dbnet, dbnet_cfg = build_model(args.dbnet_config, ('backbone',
                                                        'det_head'))
-    hw = tuple(args.size)
+    hw, train_hw = tuple(args.size), tuple(args.train_size)
     gen = torch.Generator().manual_seed(SEED)
     rng = np.random.default_rng(SEED)
     infer_inputs = torch.randn(args.batch, 3, *hw, generator=gen).to(device)
-    train_inputs = torch.randn(args.train_batch, 3, *hw,
+    train_inputs = torch.randn(args.train_batch, 3, *train_hw,
                                generator=gen).to(device)
     infer_samples = make_data_samples(args.batch, hw, rng)
-    train_samples = make_data_samples(args.train_batch, hw, rng)
+    train_samples = make_data_samples(args.train_batch, train_hw, rng)
     benches = [
         Bench(name, source, model, cfg, device, infer_inputs, infer_samples,
               train_inputs, train_samples, args.with_postprocess,
@@ -471,8 +483,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, object]:
     ratio = ratios(results)
 
     print(f'device: {device_name(device)}, torch threads: '
-          f'{torch.get_num_threads()}, input {hw[0]} x {hw[1]}, inference '
-          f'batch {args.batch}, training batch {args.train_batch}; median '
+          f'{torch.get_num_threads()}, inference input {hw[0]} x {hw[1]} '
+          f'(batch {args.batch}), training input {train_hw[0]} x '
+          f'{train_hw[1]} (batch {args.train_batch}); median '
           f'of {args.repeats} interleaved rounds after {args.warmup} '
           f'warm-up; random weights'
           f'{"; no training step" if args.no_train else ""}')
@@ -488,6 +501,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, object]:
         device=device_name(device),
         threads=torch.get_num_threads(),
         size=list(hw),
+        train_size=list(train_hw),
         batch=args.batch,
         train_batch=args.train_batch,
         repeats=args.repeats,
