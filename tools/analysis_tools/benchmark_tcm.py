@@ -3,16 +3,16 @@
 Builds both models from their configs with random weights (the speed does
 not depend on them: ``init_weights`` is never called and the backbones'
 ``init_cfg`` is nulled, so nothing is downloaded and no CLIP file is
-needed) and measures, in the same run, on the same inputs:
+needed) and measures, in the same run, on the same inputs for both models:
 
 - inference latency (``model.eval()``, ``torch.no_grad()``) at ``--size``
   (default 1024 x 1824: the ICDAR 2015 test size of both default configs,
   whose test pipeline resizes the 1280 x 720 images to 1820 x 1024, padded
-  to 1824 by the data preprocessor): ``model._forward(inputs)``, i.e. backbone, (TCM's prompt maps,) neck and
-  head up to the head's raw outputs, WITHOUT the postprocessor (the
-  polygon extraction; ``--with-postprocess`` times ``model.predict``
-  instead, which adds it, and gives it its own row); FPS is
-  ``--batch / median latency``;
+  to 1824 by the data preprocessor): ``model._forward(inputs)``, i.e.
+  backbone, (TCM's prompt maps,) neck and head up to the head's raw
+  outputs, WITHOUT the postprocessor (the polygon extraction;
+  ``--with-postprocess`` times ``model.predict`` instead, which adds it,
+  and gives it its own row); FPS is ``--batch / median latency``;
 - one training step (``model.train()``; left out with ``--no-train``) at
   ``--train-size`` (default 640 x 640, the training crops):
   ``model.loss`` on ``--train-batch``
